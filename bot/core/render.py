@@ -69,6 +69,21 @@ def linked(outcome: Linked) -> str:
     return f"Linked as <b>{escape(outcome.name)}</b> on {escape(portal_host(outcome.portal))}"
 
 
+def unlinked(removed: bool) -> str:
+    if removed:
+        return "Your Bitrix24 account is forgotten. /link it again any time."
+    return "No Bitrix24 account was linked."
+
+
+def unbound(group_name: str) -> str:
+    return f"This chat no longer works with the Scrum <b>{escape(group_name)}</b>."
+
+
+def private_only_link() -> str:
+    return ("Link your account in a private chat with me: webhook URLs are secrets and must "
+            "never be posted in a group.")
+
+
 def whoami(outcome: Whoami) -> str:
     if outcome.name is None or outcome.portal is None:
         return "You have not linked a Bitrix24 account yet. Send /link to me in private."

@@ -9,7 +9,8 @@ from bot.core.errors import InvalidWebhook
 from bot.core.model import Credential
 
 _PATH = re.compile(r"/rest/(\d{1,10})/([A-Za-z0-9]{4,64})(?:/[A-Za-z0-9_.]*)?/?")
-_ANYWHERE = re.compile(r"https?://[^\s/]+/rest/\d{1,10}/[A-Za-z0-9]{4,64}", re.IGNORECASE)
+WEBHOOK_PATTERN = r"(?i)https?://[^\s/]+/rest/\d{1,10}/[A-Za-z0-9]{4,64}"
+_ANYWHERE = re.compile(WEBHOOK_PATTERN)
 
 
 def parse_webhook_url(text: str, *, allow_http: bool) -> Credential:

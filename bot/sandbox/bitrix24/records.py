@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 BACKLOG = "backlog"
 SPRINT = "sprint"
 SPRINT_STATUSES = ("planned", "active", "completed")
 TASK_COMPLETED = 5
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -91,8 +96,8 @@ class TaskRecord:
     created_by: int
     status: int = 2
     description: str = ""
-    created_date: datetime = field(default_factory=datetime.now)
-    changed_date: datetime = field(default_factory=datetime.now)
+    created_date: datetime = field(default_factory=utcnow)
+    changed_date: datetime = field(default_factory=utcnow)
 
 
 @dataclass

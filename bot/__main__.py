@@ -1,0 +1,47 @@
+"""`python -m bot` — run the bot; `python -m bot migrate` — only update the schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.config import SETTINGS_HELP, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Telegram bot for Scrum teams on Bitrix24.",
+        epilog=SETTINGS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"],
+                        help="run the bot (default) or only bring the database schema up to date")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    from bot.main import run
+    from bot.redaction import configure_logging
+
+    secrets = [settings.telegram_bot_token.get_secret_value()]
+    configure_logging(settings.level, secrets)
+    if args.command == "migrate":
+        from bot.adapters.storage.database import upgrade_schema
+
+        asyncio.run(upgrade_schema(settings.database_url))
+        print("database schema is up to date")
+        return 0
+    run(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The Bitrix24 method calls the tracker makes, as (method, params) pairs for `batch`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+Command = tuple[str, Mapping[str, object]]
+
+PAGE = 50  # Bitrix24 list methods return at most 50 items per call
+TASK_SELECT = ("ID", "TITLE", "STATUS", "GROUP_ID", "RESPONSIBLE_ID")
+GROUP_SELECT = ("ID", "NAME", "SCRUM_MASTER_ID")
+TASK_ID_FROM_GET = "$result[task][task][id]"  # the id tasks.task.get answered in this batch
+
+
+def group_get(group_id: int) -> Command:
+    """A workgroup by id, with its scrum master."""
+    return "socialnetwork.api.workgroup.get", {"params": {"groupId": group_id}}
+
+
+def group_list(name_filter: Mapping[str, object]) -> Command:
+    """Workgroups matching a NAME filter, with their scrum masters."""
+    return "socialnetwork.api.workgroup.list", {
+        "filter": dict(name_filter),
+        "select": list(GROUP_SELECT),
+    }
+
+
+def backlog_get(group_id: int) -> Command:
+    """The Scrum's backlog (its `id` parameter is the group id)."""
+    return "tasks.api.scrum.backlog.get", {"id": group_id}
+
+
+def sprint_page(group_id: int, start: int) -> Command:
+    """One page of the Scrum's sprints, in board order."""
+    return "tasks.api.scrum.sprint.list", {
+        "filter": {"GROUP_ID": group_id},
+        "order": {"SORT": "ASC", "ID": "ASC"},
+        "start": start,
+    }
+
+
+def epic_page(group_id: int, start: int) -> Command:
+    """One page of the Scrum's epics, oldest first."""
+    return "tasks.api.scrum.epic.list", {
+        "filter": {"GROUP_ID": group_id},
+        "order": {"ID": "ASC"},
+        "start": start,
+    }
+
+
+def task_get(task_id: int) -> Command:
+    """The task's own fields (an empty answer when missing or invisible)."""
+    return "tasks.task.get", {"taskId": task_id, "select": list(TASK_SELECT)}
+
+
+def item_get(task_id: int) -> Command:
+    """The task's Scrum item (an error when the task is not in a Scrum)."""
+    return "tasks.api.scrum.task.get", {"id": task_id}
+
+
+def item_update(fields: Mapping[str, str]) -> Command:
+    """Write the item of the task `tasks.task.get` returned earlier in the same batch.
+
+    The id is a batch reference, not the number: when the task is missing or invisible,
+    `tasks.task.get` answered `[]`, the reference resolves to that empty array and Bitrix24
+    rejects the parameter — so an unreadable task is never written.
+    """
+    return "tasks.api.scrum.task.update", {"id": TASK_ID_FROM_GET, "fields": dict(fields)}

@@ -1,0 +1,74 @@
+"""The single handler table, the command menu and the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import Update
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.adapters.telegram import account_handlers as accounts
+from bot.adapters.telegram import scrum_handlers as scrum
+from bot.adapters.telegram.context import BotApplication, BotContext
+from bot.core.usage import COMMANDS
+from bot.core.webhook import WEBHOOK_PATTERN
+
+log = logging.getLogger(__name__)
+
+# Commands act on new messages only: editing "/sp 42 8" into "/sp 42 5" must not write again.
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+_WEBHOOK = filters.Regex(WEBHOOK_PATTERN)
+
+_COMMANDS = {
+    "start": accounts.start,
+    "help": accounts.help_command,
+    "link": accounts.link,
+    "unlink": accounts.unlink,
+    "whoami": accounts.whoami,
+    "bind": accounts.bind,
+    "unbind": accounts.unbind,
+    "sp": scrum.sp,
+    "move": scrum.move,
+    "epic": scrum.epic,
+    "rank": scrum.rank,
+    "task": scrum.task,
+    "sprints": scrum.sprints,
+    "epics": scrum.epics,
+    "refresh": scrum.refresh,
+}
+
+
+def register_handlers(application: BotApplication) -> None:
+    """Every handler of the bot, in priority order."""
+    # Group -1 runs first: a webhook URL in a group (edited or not) is never processed further.
+    in_group = filters.ChatType.GROUPS & (filters.TEXT | filters.CAPTION) & _WEBHOOK
+    application.add_handler(MessageHandler(in_group, accounts.webhook_in_group), group=-1)
+    for name, callback in _COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    in_private = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & _WEBHOOK
+    application.add_handler(MessageHandler(in_private & NEW_MESSAGES, accounts.webhook_in_private))
+    application.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log what failed (no secrets: messages are redacted by the log filter) and apologise."""
+    log.error("unhandled error while processing an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_text("Something went wrong on my side. Try again.")
+        except Exception:  # noqa: BLE001 - the apology is best effort
+            log.warning("could not send the apology for a failed update")
+
+
+def menu(where: str) -> list[BotCommand]:
+    """The command menu: in groups the team's commands; in private every command."""
+    return [BotCommand(spec.name, spec.description)
+            for spec in COMMANDS if where == "private" or spec.where in (where, "any")]
+
+
+async def publish_commands(application: BotApplication) -> None:
+    """`setMyCommands` for group chats and private chats."""
+    bot = application.bot
+    await bot.set_my_commands(menu("group"), scope=BotCommandScopeAllGroupChats())
+    await bot.set_my_commands(menu("private"), scope=BotCommandScopeAllPrivateChats())

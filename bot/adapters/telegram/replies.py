@@ -1,0 +1,79 @@
+"""Sending answers: HTML replies within 4096 characters, the link-in-private button."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+
+from bot.adapters.telegram.context import BotContext
+from bot.core.errors import BotError, NotLinked, TrackerError
+from bot.core.render import fit
+from bot.core.render_errors import render_error
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+LINK_PAYLOAD = "link"
+
+
+def link_button(bot_username: str) -> InlineKeyboardMarkup:
+    """A button that opens the private chat with the bot at the linking step."""
+    url = f"https://t.me/{bot_username}?start={LINK_PAYLOAD}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Link my Bitrix24 account", url=url)]])
+
+
+async def reply(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Reply in HTML, quoting the command in groups."""
+    in_group = message.chat.type != ChatType.PRIVATE
+    return await message.reply_text(
+        fit(text), parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=in_group
+    )
+
+
+async def reply_error(
+    update: Update, context: BotContext, error: BotError, task_id: int | None = None
+) -> None:
+    """The error as words; an unlinked member in a group also gets the link button."""
+    message = update.effective_message
+    if message is None:
+        return
+    if isinstance(error, TrackerError):
+        log.info("bitrix24 error %s for chat %s", error.code, message.chat_id)
+    markup = None
+    if isinstance(error, NotLinked) and message.chat.type != ChatType.PRIVATE:
+        markup = link_button(context.bot.username)
+    await reply(message, render_error(error, task_id), markup)
+
+
+async def answer_with(
+    update: Update,
+    context: BotContext,
+    action: Callable[[], Awaitable[T]],
+    view: Callable[[T], str],
+    task_id: int | None = None,
+) -> None:
+    """Run a use case and reply with its rendered outcome, or with the error in words."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        outcome = await action()
+    except BotError as error:
+        await reply_error(update, context, error, task_id)
+        return
+    await reply(message, view(outcome))
+
+
+async def delete_quietly(message: Message) -> bool:
+    """Delete a message when the bot may; False when Telegram refuses."""
+    try:
+        return await message.delete()
+    except TelegramError as error:
+        log.info("could not delete message %s: %s", message.message_id, error.message)
+        return False

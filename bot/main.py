@@ -1,0 +1,101 @@
+"""The composition root: settings → adapters → use cases → the PTB Application."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update
+from telegram.ext import ApplicationBuilder
+
+from bot.adapters.bitrix24.client import Bitrix24Client
+from bot.adapters.bitrix24.tracker import Bitrix24Tracker
+from bot.adapters.storage.crypto import SecretBox, load_or_create_key
+from bot.adapters.storage.database import create_engine, upgrade_schema
+from bot.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+from bot.adapters.telegram.app import publish_commands, register_handlers
+from bot.adapters.telegram.context import CONTEXT_TYPES, BotApplication
+from bot.config import Settings
+from bot.services.accounts import Accounts
+from bot.services.bundle import UseCases
+from bot.services.catalog import ScrumCatalog
+from bot.services.scrum_reads import ScrumReads
+from bot.services.task_writes import TaskWrites
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Resources:
+    """What the bot opens at start and closes at shutdown."""
+
+    settings: Settings
+    engine: AsyncEngine | None = None
+    http: aiohttp.ClientSession | None = None
+    extra: list[object] = field(default_factory=list)
+
+    async def open(self) -> UseCases:
+        """Bring the schema up to date, open the database and the one HTTP session."""
+        settings = self.settings
+        await upgrade_schema(settings.database_url)
+        self.engine = create_engine(settings.database_url)
+        box = SecretBox(self._secret_key())
+        self.http = aiohttp.ClientSession()
+        tracker = Bitrix24Tracker(Bitrix24Client(self.http, timeout=settings.bitrix24_timeout))
+        uow_factory = SqlUnitOfWorkFactory(self.engine, box)
+        catalog = ScrumCatalog(tracker, utc_now, timedelta(seconds=settings.scrum_cache_ttl))
+        return UseCases(
+            accounts=Accounts(uow_factory, tracker, settings.bitrix24_allow_http),
+            writes=TaskWrites(uow_factory, tracker, catalog, utc_now),
+            reads=ScrumReads(uow_factory, tracker, catalog),
+        )
+
+    def _secret_key(self) -> bytes:
+        key = self.settings.bot_secret_key
+        if key is not None:
+            return key.get_secret_value().encode("ascii")
+        return load_or_create_key(self.settings.data_dir / "secret.key")
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.close()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def build_application(settings: Settings) -> BotApplication:
+    """The PTB Application with every handler; resources open in post_init."""
+    resources = Resources(settings)
+
+    async def post_init(application: BotApplication) -> None:
+        application.bot_data.use_cases = await resources.open()
+        await publish_commands(application)
+        log.info("bot @%s started", application.bot.username)
+
+    async def post_shutdown(_application: BotApplication) -> None:
+        await resources.close()
+
+    application: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .context_types(CONTEXT_TYPES)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register_handlers(application)
+    return application
+
+
+def run(settings: Settings) -> None:
+    """Long polling until interrupted."""
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
