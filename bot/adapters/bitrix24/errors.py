@@ -17,6 +17,7 @@ or even inside an HTTP 200 body, so the decision is taken from the body, never t
    - ACCESS_DENIED (REST only on commercial plans), PORTAL_DELETED, OVERLOAD_LIMIT (REST
      blocked by the portal), INTERNAL_SERVER_ERROR, ERROR_UNEXPECTED_ANSWER → PortalUnavailable:
      the portal, not this member's webhook, is at fault; a new webhook would not help.
+   - SONET_CONTROLLER_WORKGROUP_NOT_FOUND (`workgroup.get` for an unknown id) → GroupNotFound.
 2. Any other code (business errors carry `0`, parameter errors `100`) is decided by the
    description, compared without case, `<br>` and a trailing dot — see `_BY_DESCRIPTION`;
    anything unknown → TrackerRefused.
@@ -70,6 +71,7 @@ _BY_CODE: Mapping[str, type[TrackerError]] = {
     "OVERLOAD_LIMIT": PortalUnavailable,
     "INTERNAL_SERVER_ERROR": PortalUnavailable,
     "ERROR_UNEXPECTED_ANSWER": PortalUnavailable,
+    "SONET_CONTROLLER_WORKGROUP_NOT_FOUND": GroupNotFound,
 }
 
 _BY_DESCRIPTION: Mapping[str, type[TrackerError]] = {
@@ -86,6 +88,7 @@ _BY_DESCRIPTION: Mapping[str, type[TrackerError]] = {
     "item not created": ItemNotCreated,
     "group id not found": GroupNotFound,
     "group is not found": GroupNotFound,
+    "workgroup not found": GroupNotFound,
     "backlog not found": GroupNotFound,
 }
 
