@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from .params import php_int
@@ -40,7 +40,7 @@ def sort_rows(rows: list[R], order: Mapping[str, Any], fields: set[str]) -> list
         if name.upper() != name or name not in fields:
             raise UnknownFieldError(name)
         desc = str(direction).upper() == "DESC"
-        result.sort(key=lambda r, n=name: _sort_key(r[n]), reverse=desc)
+        result.sort(key=_keyer(name), reverse=desc)
     return result
 
 
@@ -91,9 +91,13 @@ def _ordered(base: str, actual: Any, expected: Any) -> bool:
         right: Any = php_int(expected)
     else:
         left, right = _text(actual), _text(expected)
-    return {
-        ">": left > right, "<": left < right, ">=": left >= right, "<=": left <= right,
-    }.get(base, False)  # fmt: skip
+    if base == ">":
+        return bool(left > right)
+    if base == "<":
+        return bool(left < right)
+    if base == ">=":
+        return bool(left >= right)
+    return base == "<=" and bool(left <= right)
 
 
 def _like(actual: Any, pattern: str) -> bool:
@@ -107,6 +111,10 @@ def _text(value: Any) -> str:
     if value is True:
         return "1"
     return str(value).lower()
+
+
+def _keyer(name: str) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    return lambda row: _sort_key(row[name])
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -100,7 +100,7 @@ def person_json(user: UserRecord | None, user_id: int) -> dict[str, Any]:
     return {
         "id": str(user_id), "name": name, "link": f"/company/personal/user/{user_id}/",
         "icon": "/bitrix/images/tasks/default_avatar.png", "workPosition": "",
-    }
+    }  # fmt: skip
 
 
 def group_fields(group: GroupRecord) -> dict[str, Any]:
