@@ -2,13 +2,15 @@
 
 `bot.adapters.storage.database.upgrade_schema` passes an open connection in
 `config.attributes["connection"]`; otherwise (the `alembic` CLI, a script) the URL comes from
-`config.attributes["sqlalchemy.url"]`, then `-x url=...`, then `sqlalchemy.url` in alembic.ini.
+`config.attributes["sqlalchemy.url"]`, then `-x url=...`, then the DATABASE_URL environment
+variable (the bot's own setting), then `sqlalchemy.url` in alembic.ini.
 Logging is configured from the ini file only when the CLI runs with one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from logging.config import fileConfig
 
 from alembic import context
@@ -25,10 +27,11 @@ if config.config_file_name is not None and "connection" not in config.attributes
 
 
 def database_url() -> str:
-    """The URL to migrate, from the programmatic attribute, `-x url=` or alembic.ini."""
+    """The URL to migrate: the programmatic attribute, `-x url=`, DATABASE_URL or alembic.ini."""
     url = (
         config.attributes.get("sqlalchemy.url")
         or context.get_x_argument(as_dictionary=True).get("url")
+        or os.environ.get("DATABASE_URL")
         or config.get_main_option("sqlalchemy.url")
     )
     if not url:

@@ -133,7 +133,7 @@ def epic_list(outcome: EpicList) -> str:
     lines = ["<b>Epics</b>"] + [f"• {escape(shorten(x.name))} (id {x.id})" for x in shown]
     if len(outcome.epics) > len(shown):
         lines.append(f"… and {len(outcome.epics) - len(shown)} more")
-    lines.append("\nSet one with /epic 42 <name>, or /epic 42 none.")
+    lines.append("\nSet one with /epic 42 &lt;name&gt;, or /epic 42 none.")
     return "\n".join(lines)
 
 

@@ -57,8 +57,9 @@ _MESSAGES: dict[type[e.BotError], Callable[[e.BotError, int | None], str]] = {
                               "(or /refresh)."),
     e.GroupNotFound: _simple("No such Scrum, or you are not a member of it. Check the id or "
                              "name in Bitrix24."),
-    e.AccessDenied: lambda _x, t: (f"Bitrix24 denied you access to {_task(t)}. Ask the Scrum "
-                                   "master to add you to the project."),
+    e.AccessDenied: lambda _x, t: (f"Bitrix24 denied you access to "
+                                   f"{_task(t) if t is not None else 'this Scrum'}. Ask the "
+                                   "Scrum master to add you to the project."),
     e.ItemNotCreated: lambda _x, t: f"Bitrix24 could not add {_task(t)} to the Scrum.",
     e.PortalUnavailable: _simple(f"Bitrix24 is not answering right now. {_TRY_LATER}"),
 }

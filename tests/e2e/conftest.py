@@ -100,9 +100,11 @@ def settings_for(telegram: TelegramEmulator, tmp_path: Path) -> Settings:
 
 
 async def start_bot(settings: Settings) -> BotApplication:
+    """What `run_polling` does, step by step, on the test's own event loop."""
     application = build_application(settings)
     await application.initialize()
-    assert application.updater is not None
+    assert application.post_init is not None and application.updater is not None
+    await application.post_init(application)
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
     await application.start()
     return application
@@ -113,6 +115,8 @@ async def stop_bot(application: BotApplication) -> None:
     await application.updater.stop()
     await application.stop()
     await application.shutdown()
+    assert application.post_shutdown is not None
+    await application.post_shutdown(application)
 
 
 @pytest.fixture

@@ -52,9 +52,7 @@ def epics_to_json(epics: tuple[Epic, ...]) -> list[JsonObject]:
 def epics_from_json(value: object) -> tuple[Epic, ...]:
     """The cached epics; StorageError when the stored JSON has another shape."""
     try:
-        return tuple(
-            Epic(id=_int(item["id"]), name=_str(item["name"])) for item in _objects(value)
-        )
+        return tuple(Epic(id=_int(item["id"]), name=_str(item["name"])) for item in _objects(value))
     except (KeyError, TypeError, ValueError) as e:
         raise StorageError(f"the cached epics are damaged: {e!r}") from e
 

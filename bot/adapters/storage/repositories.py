@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.storage.codec import settings_from_json
@@ -28,6 +29,11 @@ async def upsert(
         stmt = sqlite.insert(entity).values(values)
     changed = {name: stmt.excluded[name] for name in values if name not in (*keys, *keep)}
     await session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed))
+
+
+def _deleted_any(result: Result[Any]) -> bool:
+    """Whether a DELETE removed a row (its result is a cursor result, which counts them)."""
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 class SqlMemberRepository:
@@ -66,7 +72,7 @@ class SqlMemberRepository:
             result = await self._session.execute(
                 delete(MemberRow).where(MemberRow.telegram_id == telegram_id)
             )
-        return bool(result.rowcount)
+        return _deleted_any(result)
 
     def _member(self, row: MemberRow) -> Member:
         secret = self._box.open(row.secret_encrypted)
@@ -116,4 +122,4 @@ class SqlChatRepository:
         """Unbind the chat; False when it was not bound."""
         with storage_errors("deleting a chat binding"):
             result = await self._session.execute(delete(ChatRow).where(ChatRow.chat_id == chat_id))
-        return bool(result.rowcount)
+        return _deleted_any(result)

@@ -25,9 +25,7 @@ class SqlScrumCacheRepository:
     async def get(self, portal: str, group_id: int) -> ScrumSnapshot | None:
         """The cached snapshot of the Scrum, or None when nothing is cached."""
         with storage_errors("reading the Scrum cache"):
-            row = await self._session.get(
-                ScrumCacheRow, (portal, group_id), populate_existing=True
-            )
+            row = await self._session.get(ScrumCacheRow, (portal, group_id), populate_existing=True)
         if row is None:
             return None
         return ScrumSnapshot(

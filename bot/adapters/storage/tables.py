@@ -115,7 +115,9 @@ class ChangeRow(Base):
     __table_args__ = (Index("ix_changes_portal_task_id", "portal", "task_id"),)
 
     # SQLite numbers rows only for an INTEGER PRIMARY KEY, so BIGINT becomes INTEGER there.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     chat_id: Mapped[int] = mapped_column(BigInteger)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger)

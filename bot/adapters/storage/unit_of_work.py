@@ -14,6 +14,7 @@ from bot.adapters.storage.errors import storage_errors
 from bot.adapters.storage.repositories import SqlChatRepository, SqlMemberRepository
 from bot.adapters.storage.scrum_cache import SqlScrumCacheRepository
 from bot.core.errors import StorageError
+from bot.services.ports import ChangeLog, ChatRepository, MemberRepository, ScrumCacheRepository
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +22,11 @@ logger = logging.getLogger(__name__)
 class SqlUnitOfWork:
     """Opens a session on entry; what is not committed is rolled back on exit."""
 
-    members: SqlMemberRepository
-    chats: SqlChatRepository
-    scrum_cache: SqlScrumCacheRepository
-    changes: SqlChangeLog
+    # Typed as the ports: protocol attributes are settable, so their types must match exactly.
+    members: MemberRepository
+    chats: ChatRepository
+    scrum_cache: ScrumCacheRepository
+    changes: ChangeLog
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], box: SecretBox) -> None:
         self._sessions = sessions

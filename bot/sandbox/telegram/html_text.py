@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,17 +17,24 @@ from bot.sandbox.telegram.html_scan import (
 )
 
 JSON = dict[str, Any]
-ALLOWED_TAGS = frozenset(
-    "a b strong i em u ins s strike del code pre span tg-spoiler tg-emoji blockquote".split()
-)
 SIMPLE_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "span": "spoiler", "tg-spoiler": "spoiler", "code": "code", "pre": "pre",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "code": "code",
+    "pre": "pre",
 }
-_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@/])")
+ALLOWED_TAGS = frozenset(SIMPLE_TYPES) | {"a", "tg-emoji", "blockquote"}
 
-__all__ = ["EntityParseError", "bot_command_entities", "parse_html", "trim", "utf16_len"]
+__all__ = ["EntityParseError", "parse_html", "trim", "utf16_len"]
 
 
 @dataclass
@@ -133,8 +139,13 @@ class _Parser:
         if entity is None:
             return
         last = self.entities[-1] if self.entities else None
-        if (entity["type"] == "pre" and last and last["type"] == "code" and "language" in last
-                and (last["offset"], last["length"]) == (opened.offset, length)):
+        if (
+            entity["type"] == "pre"
+            and last
+            and last["type"] == "code"
+            and "language" in last
+            and (last["offset"], last["length"]) == (opened.offset, length)
+        ):
             self.entities[-1] = {**entity, "language": last["language"]}
             return
         self.entities.append(entity)
@@ -171,12 +182,3 @@ def trim(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
         if end > start:
             kept.append({**entity, "offset": start, "length": end - start})
     return stripped, kept
-
-
-def bot_command_entities(text: str) -> list[JSON]:
-    """bot_command entities for each "/cmd" or "/cmd@bot" at a word start, as clients send."""
-    return [
-        {"type": "bot_command", "offset": utf16_len(text[: m.start()]),
-         "length": utf16_len(m.group())}
-        for m in _COMMAND.finditer(text)
-    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from bot.sandbox.telegram.models import (
     StoredMessage,
     TgUser,
 )
+from bot.sandbox.telegram.params import Params
 
 
 class Pulse:
@@ -29,10 +30,10 @@ class Pulse:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
-        """Wait until `predicate()` holds or `timeout` seconds pass; return the predicate."""
+    async def wait_until(self, predicate: Callable[[], bool], seconds: float) -> bool:
+        """Wait until `predicate()` holds or `seconds` pass; return the predicate."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + seconds
         while not predicate():
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -109,7 +110,9 @@ class State:
         message = self.messages.get((chat_id, message_id))
         return None if message is None or message.deleted else message
 
-    def store(self, chat: ChatRecord, sender: TgUser | None, text: str, **extra: Any) -> StoredMessage:
+    def store(
+        self, chat: ChatRecord, sender: TgUser | None, text: str, **extra: Any
+    ) -> StoredMessage:
         """Create a message in `chat` with the next message id."""
         message = StoredMessage(chat.id, chat.take_message_id(), sender, text, now(), **extra)
         self.messages[(chat.id, message.message_id)] = message
@@ -139,3 +142,7 @@ class State:
 def now() -> int:
     """The current Unix time, as Telegram dates are."""
     return int(time.time())
+
+
+Handler = Callable[[State, Params], Awaitable[object]]
+"""A Bot API method: (state, Params) -> the `result` to answer, or raises ApiError."""

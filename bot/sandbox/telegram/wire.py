@@ -6,9 +6,18 @@ from bot.sandbox.telegram.models import JSON, ApiError, ChatRecord, StoredMessag
 from bot.sandbox.telegram.state import State
 
 ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-    "can_edit_stories", "can_delete_stories", "can_pin_messages", "can_manage_topics",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_pin_messages",
+    "can_manage_topics",
 )
 
 
@@ -49,12 +58,21 @@ def chat_json(chat: ChatRecord) -> JSON:
 def chat_full_json(chat: ChatRecord) -> JSON:
     """A ChatFullInfo object, as getChat answers it."""
     gifts = dict.fromkeys(
-        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-         "gifts_from_channels"),
+        (
+            "unlimited_gifts",
+            "limited_gifts",
+            "unique_gifts",
+            "premium_subscription",
+            "gifts_from_channels",
+        ),
         False,
     )
-    return {**chat_json(chat), "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": gifts}
+    return {
+        **chat_json(chat),
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": gifts,
+    }
 
 
 def message_json(state: State, message: StoredMessage, *, nested: bool = False) -> JSON:
@@ -91,7 +109,7 @@ def member_status(state: State, chat: ChatRecord, user_id: int) -> str:
 
 def member_json(state: State, chat: ChatRecord, user_id: int) -> JSON:
     """A ChatMember object of the right subtype for `user_id` in a group."""
-    if user_id != state.bot_id and user_id not in state.users and user_id not in chat.admins:
+    if user_id != state.bot_id and user_id not in state.users and user_id not in chat.members:
         raise ApiError(400, "Bad Request: user not found")
     user = state.bot_user if user_id == state.bot_id else state.user(user_id)
     status = member_status(state, chat, user_id)

@@ -1,0 +1,6 @@
+"""An emulated Telegram Bot API server for end-to-end tests, benchmarks and the demo."""
+
+from bot.sandbox.telegram.emulator import TelegramEmulator
+from bot.sandbox.telegram.models import BotMessage, CallbackAnswer, TgUser
+
+__all__ = ["BotMessage", "CallbackAnswer", "TelegramEmulator", "TgUser"]
