@@ -20,7 +20,6 @@ from bot.core.errors import (
     ItemNotCreated,
     NotInScrum,
     TaskNotFound,
-    TrackerRefused,
 )
 from bot.core.model import (
     Change,
@@ -160,6 +159,8 @@ class FakeTracker:
         self, credential: Credential, task_id: int, changes: ItemChanges, *, create: bool = False
     ) -> TaskState:
         self.calls.append("update_item")
+        if not changes.as_fields():
+            raise ValueError("update_item needs at least one field to change")
         caller = self._caller(credential)
         info = self._task(caller, task_id)
         old = self.items.get(task_id)
@@ -210,9 +211,9 @@ class FakeTracker:
             raise EntityNotFound("0", "Entity not found")
         if not self._sees(caller, group_id):
             raise AccessDenied("0", "Access denied")
-        if group_id != info.group_id:
-            raise TrackerRefused("0", "Task not found. The task must be in the project of the "
-                                      "entity")
+        if group_id != info.group_id:  # the adapter reports this one as NotInScrum
+            raise NotInScrum("0", "Task not found. The task must be in the project of the entity",
+                             task=info)
 
 
 def _keep(new: T | None, old: T) -> T:

@@ -18,6 +18,7 @@ from bot.core.errors import (
 from bot.core.grammar import parse_epic, parse_move, parse_rank, parse_sp
 from bot.core.model import Epic, ScrumItem, Sprint, SprintStatus
 from bot.core.render import field_changed
+from bot.core.render_errors import render_error
 from tests.unit.fakes import PORTAL
 from tests.unit.team import (
     ANNA,
@@ -290,6 +291,17 @@ async def test_a_task_of_another_group_is_refused_and_not_created(team: Team) ->
     assert team.tracker.calls == ["update_item"]
     [row] = team.store.changes
     assert (row.task_id, row.outcome, row.error_code) == (45, "error", "0")
+
+
+async def test_moving_another_scrums_task_into_this_scrum_is_refused(team: Team) -> None:
+    team.warm_cache()
+
+    with pytest.raises(NotInScrum) as caught:
+        await team.writes.move(CHAT, ANNA, parse_move(["46", "sprint-3"]))
+
+    assert render_error(caught.value, 46) == "#46 is not in this Scrum's backlog or sprints."
+    assert team.tracker.items[46].entity_id == 301
+    assert team.calls("update_item") == 1
 
 
 # -- the audit log --------------------------------------------------------------------------
