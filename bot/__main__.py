@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from bot.config import SETTINGS_HELP, SettingsError, load_settings
@@ -28,18 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    from bot.main import run
+    from bot.core.errors import StorageError
+    from bot.main import migrate, run
     from bot.redaction import configure_logging
 
-    secrets = [settings.telegram_bot_token.get_secret_value()]
-    configure_logging(settings.level, secrets)
-    if args.command == "migrate":
-        from bot.adapters.storage.database import upgrade_schema
-
-        asyncio.run(upgrade_schema(settings.database_url))
-        print("database schema is up to date")
-        return 0
-    run(settings)
+    configure_logging(settings.level, [settings.telegram_bot_token.get_secret_value()])
+    if args.command == "run":
+        return run(settings)
+    try:
+        migrate(settings)
+    except StorageError as error:
+        print(f"error: DATABASE_URL: {error}", file=sys.stderr)
+        return 1
+    print("database schema is up to date")
     return 0
 
 

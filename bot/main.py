@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder
 
 from bot.adapters.bitrix24.client import Bitrix24Client
@@ -19,6 +22,7 @@ from bot.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
 from bot.adapters.telegram.app import publish_commands, register_handlers
 from bot.adapters.telegram.context import CONTEXT_TYPES, BotApplication
 from bot.config import Settings
+from bot.core.errors import StorageError
 from bot.services.accounts import Accounts
 from bot.services.bundle import UseCases
 from bot.services.catalog import ScrumCatalog
@@ -42,9 +46,8 @@ class Resources:
     extra: list[object] = field(default_factory=list)
 
     async def open(self) -> UseCases:
-        """Bring the schema up to date, open the database and the one HTTP session."""
+        """Open the database and the one HTTP session; build the use cases."""
         settings = self.settings
-        await upgrade_schema(settings.database_url)
         self.engine = create_engine(settings.database_url)
         box = SecretBox(self._secret_key())
         self.http = aiohttp.ClientSession()
@@ -95,7 +98,26 @@ def build_application(settings: Settings) -> BotApplication:
     return application
 
 
-def run(settings: Settings) -> None:
-    """Long polling until interrupted."""
+def migrate(settings: Settings) -> None:
+    """Bring the database schema up to date (StorageError when the database fails)."""
+    asyncio.run(upgrade_schema(settings.database_url))
+
+
+def run(settings: Settings) -> int:
+    """Update the schema, then long-poll until interrupted; the exit status."""
+    try:
+        migrate(settings)
+    except StorageError as error:
+        print(f"error: DATABASE_URL: {error}", file=sys.stderr)
+        return 1
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
+    except InvalidToken:
+        print("error: TELEGRAM_BOT_TOKEN was rejected by Telegram", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        print(f"error: cannot reach Telegram at TELEGRAM_BASE_URL: {error.message}",
+              file=sys.stderr)
+        return 1
+    return 0

@@ -10,9 +10,9 @@ from enum import StrEnum
 from bot.core.errors import UsageError
 
 MAX_TASK_ID = 2**31 - 1
-_TASK = re.compile(r"#?(\d{1,10})")
-_POINTS = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")
-_RANK = re.compile(r"-?\d{1,9}")
+_TASK = re.compile(r"#?([0-9]{1,10})")
+_POINTS = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{1,2})?")
+_RANK = re.compile(r"-?[0-9]{1,9}")
 
 
 class TargetKind(StrEnum):
@@ -80,11 +80,20 @@ _TARGET_WORDS = {
 }
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: `²` or `③` are names, not ids."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
+
+
+def _quote(word: str) -> str:
+    return word if len(word) <= 40 else word[:39] + "…"
+
+
 def parse_task(word: str, command: str) -> int:
     """`42` or `#42` as a task id; anything else is a UsageError naming the word."""
     match = _TASK.fullmatch(word)
     if match is None or not 0 < int(match.group(1)) <= MAX_TASK_ID:
-        raise UsageError(command, f"“{word}” is not a task number (like 42 or #42)")
+        raise UsageError(command, f"“{_quote(word)}” is not a task number (like 42 or #42)")
     return int(match.group(1))
 
 
@@ -95,9 +104,12 @@ def parse_points(word: str) -> str:
     if word == "?":
         return "?"
     if _POINTS.fullmatch(word) is None:
-        raise UsageError("sp", f"“{word}” is not story points (use a number like 3 or 0.5, ? or -)")
-    number = word.replace(",", ".")
-    return number.rstrip("0").rstrip(".") if "." in number else str(int(number))
+        raise UsageError(
+            "sp", f"“{_quote(word)}” is not story points (use a number like 3 or 0.5, ? or -)"
+        )
+    whole, _, fraction = word.replace(",", ".").partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{int(whole)}.{fraction}" if fraction else str(int(whole))
 
 
 def parse_sp(args: Sequence[str]) -> SetPoints:
@@ -113,7 +125,7 @@ def parse_target(words: Sequence[str]) -> MoveTarget:
     kind = _TARGET_WORDS.get(text.casefold())
     if kind is not None:
         return MoveTarget(kind)
-    if text.isdigit():
+    if _is_number(text):
         return MoveTarget(TargetKind.ENTITY, str(int(text)))
     return MoveTarget(TargetKind.NAME, text)
 
@@ -133,7 +145,7 @@ def parse_epic(args: Sequence[str]) -> SetEpic:
     text = " ".join(args[1:]).strip()
     if text.casefold() in {"none", "-"}:
         return SetEpic(task, EpicRef(epic_id=0))
-    if text.isdigit():
+    if _is_number(text):
         return SetEpic(task, EpicRef(epic_id=int(text)))
     return SetEpic(task, EpicRef(name=text))
 
@@ -144,7 +156,7 @@ def parse_rank(args: Sequence[str]) -> SetRank:
         raise UsageError("rank")
     task = parse_task(args[0], "rank")
     if _RANK.fullmatch(args[1]) is None:
-        raise UsageError("rank", f"“{args[1]}” is not a whole number")
+        raise UsageError("rank", f"“{_quote(args[1])}” is not a whole number")
     return SetRank(task, int(args[1]))
 
 

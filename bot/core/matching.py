@@ -56,10 +56,16 @@ def active_sprint(snapshot: ScrumSnapshot) -> Sprint | None:
     return next((s for s in snapshot.sprints if s.status == SprintStatus.ACTIVE), None)
 
 
-def next_sprint(snapshot: ScrumSnapshot) -> Sprint | None:
-    """The earliest planned sprint: by start date, then sort order, then id."""
+def planned_sprints(snapshot: ScrumSnapshot) -> list[Sprint]:
+    """Planned sprints in the order they will run: start date, then sort order, then id."""
     planned = [s for s in snapshot.sprints if s.status == SprintStatus.PLANNED]
     planned.sort(key=lambda s: (s.date_start is None, s.date_start or 0, s.sort, s.id))
+    return planned
+
+
+def next_sprint(snapshot: ScrumSnapshot) -> Sprint | None:
+    """The earliest planned sprint (`/move 42 next`)."""
+    planned = planned_sprints(snapshot)
     return planned[0] if planned else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from bot.core import errors as e
@@ -23,6 +24,7 @@ MAX_MESSAGE = 4096
 _STATUS = {2: "Pending", 3: "In progress", 4: "Awaiting control", 5: "Completed", 6: "Deferred"}
 _TITLE_LIMIT = 200
 _LIST_LIMIT = 60
+_PARTIAL_MARKUP = re.compile(r"&[#a-zA-Z0-9]*$|<[^>]*$")  # an entity or tag cut in half
 
 
 def shorten(text: str, limit: int = _TITLE_LIMIT) -> str:
@@ -151,4 +153,5 @@ def fit(text: str) -> str:
     if len(text) <= MAX_MESSAGE:
         return text
     cut = text.rfind("\n", 0, MAX_MESSAGE - 2)
-    return text[: cut if cut > 0 else MAX_MESSAGE - 2] + "\n…"
+    head = text[: cut if cut > 0 else MAX_MESSAGE - 2]
+    return _PARTIAL_MARKUP.sub("", head) + "\n…"

@@ -12,7 +12,13 @@ _TRY_LATER = "Try again in a minute."
 
 
 def _task(task_id: int | None) -> str:
+    """The task as a sentence's subject."""
     return f"#{task_id}" if task_id is not None else "The task"
+
+
+def _the_task(task_id: int | None) -> str:
+    """The task in the middle of a sentence."""
+    return f"#{task_id}" if task_id is not None else "the task"
 
 
 def _name_not_found(error: e.NameNotFound) -> str:
@@ -58,9 +64,9 @@ _MESSAGES: dict[type[e.BotError], Callable[[e.BotError, int | None], str]] = {
     e.GroupNotFound: _simple("No such Scrum, or you are not a member of it. Check the id or "
                              "name in Bitrix24."),
     e.AccessDenied: lambda _x, t: (f"Bitrix24 denied you access to "
-                                   f"{_task(t) if t is not None else 'this Scrum'}. Ask the "
+                                   f"{_the_task(t) if t is not None else 'this Scrum'}. Ask the "
                                    "Scrum master to add you to the project."),
-    e.ItemNotCreated: lambda _x, t: f"Bitrix24 could not add {_task(t)} to the Scrum.",
+    e.ItemNotCreated: lambda _x, t: f"Bitrix24 could not add {_the_task(t)} to the Scrum.",
     e.PortalUnavailable: _simple(f"Bitrix24 is not answering right now. {_TRY_LATER}"),
 }
 
@@ -91,7 +97,7 @@ def render_error(error: e.BotError, task_id: int | None = None) -> str:
             return message(error, task_id)
     if isinstance(error, e.TrackerError):
         detail = escape(shorten(error.description, 200))
-        return f"Bitrix24 refused the change to {_task(task_id)}: {detail}"
+        return f"Bitrix24 refused the change to {_the_task(task_id)}: {detail}"
     return "Something went wrong. Try again."
 
 

@@ -15,7 +15,11 @@ _ANYWHERE = re.compile(WEBHOOK_PATTERN)
 
 def parse_webhook_url(text: str, *, allow_http: bool) -> Credential:
     """`https://<portal>/rest/<user_id>/<code>/` as a Credential; InvalidWebhook otherwise."""
-    parts = urlsplit(text.strip())
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        raise InvalidWebhook("shape") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise InvalidWebhook("shape")
     match = _PATH.fullmatch(parts.path)
@@ -24,7 +28,7 @@ def parse_webhook_url(text: str, *, allow_http: bool) -> Credential:
     if parts.scheme == "http" and not allow_http:
         raise InvalidWebhook("http")
     host = parts.hostname.lower()
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = f"{host}:{port}" if port else host
     user_id = int(match.group(1))
     if user_id <= 0:
         raise InvalidWebhook("shape")

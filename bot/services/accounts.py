@@ -59,7 +59,8 @@ class Accounts:
         async with self.uow_factory() as uow:
             old = await uow.chats.get(chat_id)
             binding = ChatBinding(chat_id, member.credential.portal, group.id, group.name,
-                                  telegram_id, old.language if old else None)
+                                  telegram_id, old.language if old else None,
+                                  dict(old.settings) if old else {})
             await uow.chats.save(binding)
             await uow.scrum_cache.save(binding.portal, snapshot)
             await uow.commit()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from bot.core.errors import NameNotFound
+from bot.core.errors import BotError, NameNotFound
 from bot.core.model import ScrumSnapshot
 from bot.services.context import Actor
 from bot.services.ports import Clock, Tracker, UnitOfWork
@@ -39,12 +39,19 @@ class ScrumCatalog:
     async def resolve(
         self, uow: UnitOfWork, actor: Actor, pick: Callable[[ScrumSnapshot], T]
     ) -> tuple[ScrumSnapshot, T]:
-        """Apply `pick` to the snapshot; on a name not found, reload once and try again."""
+        """Apply `pick` to the snapshot; on a name not found, reload once and try again.
+
+        A reload is kept (committed) even when the name is still not found, so the next
+        command, and `/sprints`, see what Bitrix24 has now.
+        """
         snapshot, reloaded = await self.snapshot(uow, actor)
         try:
             return snapshot, pick(snapshot)
         except NameNotFound:
-            if reloaded:
-                raise
-        snapshot = await self.reload(uow, actor)
-        return snapshot, pick(snapshot)
+            if not reloaded:
+                snapshot = await self.reload(uow, actor)
+        try:
+            return snapshot, pick(snapshot)
+        except BotError:
+            await uow.commit()
+            raise

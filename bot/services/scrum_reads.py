@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.errors import NameNotFound
+from bot.core.matching import planned_sprints
 from bot.core.model import ScrumSnapshot, SprintStatus, TaskState
 from bot.core.outcomes import EpicList, Refreshed, SprintOverview, TaskCard
 from bot.services.catalog import ScrumCatalog
@@ -13,9 +14,10 @@ from bot.services.ports import Tracker, UnitOfWorkFactory
 
 
 def _knows_place(snapshot: ScrumSnapshot, state: TaskState) -> ScrumSnapshot:
-    """Raise NameNotFound when the task sits in an entity the cache does not know yet."""
+    """Raise NameNotFound when a task of this Scrum sits in an entity the cache lacks."""
     item = state.item
-    if item is not None and snapshot.entity_name(item.entity_id) is None:
+    ours = state.info.group_id == snapshot.group_id
+    if item is not None and ours and snapshot.entity_name(item.entity_id) is None:
         raise NameNotFound("sprint", str(item.entity_id), ())
     return snapshot
 
@@ -24,11 +26,10 @@ def overview(snapshot: ScrumSnapshot) -> SprintOverview:
     """The active sprint, the planned ones in order, and the last completed one."""
     by_status = {status: [s for s in snapshot.sprints if s.status == status]
                  for status in SprintStatus}
-    planned = sorted(by_status[SprintStatus.PLANNED], key=lambda s: (s.sort, s.id))
     completed = sorted(by_status[SprintStatus.COMPLETED],
                        key=lambda s: (s.date_end.timestamp() if s.date_end else 0.0, s.id))
     active = by_status[SprintStatus.ACTIVE]
-    return SprintOverview(active[0] if active else None, tuple(planned),
+    return SprintOverview(active[0] if active else None, tuple(planned_sprints(snapshot)),
                           completed[-1] if completed else None)
 
 

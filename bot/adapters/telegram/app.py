@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
-from telegram import Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.error import TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.adapters.telegram import account_handlers as accounts
@@ -57,7 +62,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text("Something went wrong on my side. Try again.")
-        except Exception:  # noqa: BLE001 - the apology is best effort
+        except TelegramError:  # the apology is best effort
             log.warning("could not send the apology for a failed update")
 
 
