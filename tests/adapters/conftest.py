@@ -6,12 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData
-from sqlalchemy.engine import Connection
 
-from bot.adapters.storage.database import create_engine
-
-POSTGRES_ENV = "TEST_DATABASE_URL"
+from tests.databases import POSTGRES_ENV, drop_all_tables
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -24,19 +20,3 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test against")
     await drop_all_tables(url)
     return url
-
-
-async def drop_all_tables(url: str) -> None:
-    """Drop every table of the database, alembic_version included (tests run one at a time)."""
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(_drop_reflected)
-    finally:
-        await engine.dispose()
-
-
-def _drop_reflected(connection: Connection) -> None:
-    metadata = MetaData()
-    metadata.reflect(connection)
-    metadata.drop_all(connection)

@@ -89,15 +89,17 @@ def seed(portal: PortalEmulator, telegram: TelegramEmulator) -> World:
                  payments, onboarding, task, other, secret, chat)
 
 
-def settings_for(telegram: TelegramEmulator, tmp_path: Path) -> Settings:
-    return Settings(
-        telegram_bot_token=telegram.token,
-        telegram_base_url=telegram.base_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        bot_secret_key=Fernet.generate_key().decode(),
-        bitrix24_allow_http=True,
-        bitrix24_timeout=2.0,
-    )
+def settings_for(telegram: TelegramEmulator, database_url: str, **overrides: object
+                 ) -> Settings:
+    values: dict[str, object] = {
+        "telegram_bot_token": telegram.token,
+        "telegram_base_url": telegram.base_url,
+        "database_url": database_url,
+        "bot_secret_key": Fernet.generate_key().decode(),
+        "bitrix24_allow_http": True,
+        "bitrix24_timeout": 2.0,
+    }
+    return Settings(**(values | overrides))  # type: ignore[arg-type]
 
 
 async def start_bot(settings: Settings) -> BotApplication:
@@ -122,11 +124,24 @@ async def stop_bot(application: BotApplication) -> None:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+def bot_database_url(tmp_path: Path) -> str:
+    """The bot's database: a SQLite file (test modules may override this fixture)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, object]:
+    """Settings a test module overrides (e.g. a short cache TTL)."""
+    return {}
+
+
+@pytest.fixture
+async def world(bot_database_url: str, bot_settings: dict[str, object]) -> AsyncIterator[World]:
     portal, telegram = PortalEmulator(), TelegramEmulator()
     await portal.start()
     await telegram.start()
-    application = await start_bot(settings_for(telegram, tmp_path))
+    settings = settings_for(telegram, bot_database_url, **bot_settings)
+    application = await start_bot(settings)
     try:
         yield seed(portal, telegram)
     finally:
