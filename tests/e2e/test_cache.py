@@ -23,3 +23,17 @@ async def test_cold_cache_costs(team: World) -> None:
     assert requests[1].sub_methods == ("tasks.task.get", "tasks.api.scrum.task.get",
                                        "tasks.api.scrum.task.update")
     assert all(r.user_id == team.bob_id for r in requests)
+
+
+async def test_cold_cache_reads(team: World) -> None:
+    await team.say(team.chat, team.bob, f"/task {team.task}")
+    assert [r.method for r in team.portal.requests] == ["batch", "batch"]
+    team.portal.clear_log()
+    await team.say(team.chat, team.bob, "/sprints")
+    assert [r.method for r in team.portal.requests] == ["batch"]
+    team.portal.clear_log()
+    await team.say(team.chat, team.bob, f"/epic {team.task} Payments")
+    assert [r.method for r in team.portal.requests] == ["batch", "batch"]
+    team.portal.clear_log()
+    await team.say(team.chat, team.bob, f"/rank {team.task} 7")
+    assert [r.method for r in team.portal.requests] == ["batch"]

@@ -123,3 +123,12 @@ async def test_unbind_and_unlink(team: World) -> None:
 async def test_command_menu_is_published_for_groups_and_private_chats(world: World) -> None:
     scopes = " ".join(world.telegram.my_commands)
     assert "all_group_chats" in scopes and "all_private_chats" in scopes
+
+
+async def test_webhook_in_group_without_delete_right_asks_to_delete_it(world: World) -> None:
+    chat = world.telegram.add_group("No rights", admins=[world.alice.id],
+                                    members=[world.alice, world.bob])
+    sent = await world.telegram.send(chat, world.bob, f"/link {world.bob_hook}")
+    warning = (await world.telegram.wait_for_bot_messages(chat, 1))[0]
+    assert "exposed" in warning.text and "please delete it yourself" in warning.text
+    assert world.telegram.message_exists(chat, sent)

@@ -76,6 +76,7 @@ async def test_new_sprint_is_found_after_reload(team: World) -> None:
 async def test_epic_by_name_and_none(team: World) -> None:
     reply = await team.say(team.chat, team.bob, f"/epic {team.task} payments")
     assert reply.text.endswith("epic no epic → Payments")
+    assert _methods(team) == ["batch"]
     assert team.portal.item(team.task).epic_id == team.epic_payments  # type: ignore[union-attr]
     reply = await team.say(team.chat, team.bob, f"/epic {team.task} none")
     assert reply.text.endswith("epic Payments → no epic")
@@ -90,12 +91,15 @@ async def test_unknown_epic_suggests(team: World) -> None:
 async def test_rank(team: World) -> None:
     reply = await team.say(team.chat, team.bob, f"/rank {team.task} 100")
     assert reply.text.endswith("rank 0 → 100")
+    assert _methods(team) == ["batch"]
     assert team.portal.item(team.task).sort == 100  # type: ignore[union-attr]
 
 
 async def test_task_card(team: World) -> None:
     await team.say(team.chat, team.bob, f"/epic {team.task} Onboarding")
+    team.portal.clear_log()
     card = await team.say(team.chat, team.bob, f"/task {team.task}")
+    assert _methods(team) == ["batch"]
     for line in ("Fix login crash", "Status: Pending", "Responsible: Bob Jones",
                  "Sprint: Backlog", "Story points: 5", "Epic: Onboarding"):
         assert line in card.text
