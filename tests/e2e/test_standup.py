@@ -131,9 +131,13 @@ async def test_missing_task(team: World) -> None:
 
 async def test_task_the_member_cannot_access(team: World) -> None:
     reply = await team.say(team.chat, team.bob, f"/sp {team.secret_task} 8")
-    assert f"#{team.secret_task}" in reply.text
-    assert "denied" in reply.text or "cannot see it" in reply.text
+    assert reply.text.startswith(f"Bitrix24 denied you access to #{team.secret_task}.")
     assert team.portal.item(team.secret_task).story_points == ""  # type: ignore[union-attr]
+
+
+async def test_task_card_the_member_cannot_access(team: World) -> None:
+    reply = await team.say(team.chat, team.bob, f"/task {team.secret_task}")
+    assert reply.text.startswith(f"Bitrix24 denied you access to #{team.secret_task}.")
 
 
 async def test_unlinked_member_gets_a_link_button(team: World) -> None:

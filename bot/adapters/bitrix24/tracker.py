@@ -20,6 +20,7 @@ from bot.adapters.bitrix24.parsing import (
     parse_user,
 )
 from bot.core.errors import (
+    AccessDenied,
     GroupNotFound,
     NotInScrum,
     TaskNotFound,
@@ -155,11 +156,15 @@ class Bitrix24Tracker(Tracker):
 
 
 def _task_info(answer: BatchResult) -> TaskInfo:
-    """The task read in a batch; TaskNotFound for Bitrix24's `[]` answer."""
+    """The task read in a batch; Bitrix24's `[]` is AccessDenied when the item read says so
+    (the task exists in a group the member may not read), else TaskNotFound."""
     if "task" in answer.errors:
         raise answer.errors["task"]
     info = parse_task(answer.results.get("task"))
     if info is None:
+        item_error = answer.errors.get("item")
+        if isinstance(item_error, AccessDenied):
+            raise item_error
         raise TaskNotFound("0", "Task not found")
     return info
 
