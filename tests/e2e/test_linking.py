@@ -132,3 +132,15 @@ async def test_webhook_in_group_without_delete_right_asks_to_delete_it(world: Wo
     warning = (await world.telegram.wait_for_bot_messages(chat, 1))[0]
     assert "exposed" in warning.text and "please delete it yourself" in warning.text
     assert world.telegram.message_exists(chat, sent)
+
+
+async def test_private_chat_never_answers_with_silence(world: World) -> None:
+    world.telegram.add_private_chat(world.bob)
+    unknown = await world.say(world.bob.id, world.bob, "/frobnicate 42")
+    assert unknown.text == "I do not know /frobnicate. See /help."
+    chatter = await world.say(world.bob.id, world.bob, "hello there")
+    assert "/help" in chatter.text and "/link" in chatter.text
+    sent = await world.telegram.send(world.bob.id, world.bob, "https://x.bitrix24.com/rest/")
+    broken = (await world.telegram.wait_for_bot_messages(world.bob.id, 3))[2]
+    assert "does not look like a Bitrix24 webhook URL" in broken.text
+    assert not world.telegram.message_exists(world.bob.id, sent)

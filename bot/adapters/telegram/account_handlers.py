@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -18,7 +19,7 @@ from bot.adapters.telegram.replies import (
     reply_error,
 )
 from bot.core import grammar, render
-from bot.core.errors import UsageError
+from bot.core.errors import InvalidWebhook, UsageError
 from bot.core.usage import HELP_TEXT
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,23 @@ async def _link_with(update: Update, context: BotContext, message: Message, url:
                       lambda: context.use_cases.accounts.link(user.id, url.strip(),
                                                               user.language_code),
                       render.linked)
+
+
+async def unknown_in_private(update: Update, context: BotContext) -> None:
+    """Anything else in the private chat: a hint instead of silence."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = message.text or ""
+    if text.startswith("/"):
+        command = escape(text.split()[0][:40])
+        await reply(message, f"I do not know {command}. See /help.")
+    elif "/rest/" in text:
+        await delete_quietly(message)
+        await reply_error(update, context, InvalidWebhook("shape"))
+    else:
+        await reply(message, "I understand commands: see /help. To link your Bitrix24 "
+                             "account, send /link.")
 
 
 async def webhook_in_group(update: Update, context: BotContext) -> None:

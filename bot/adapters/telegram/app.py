@@ -53,6 +53,8 @@ def register_handlers(application: BotApplication) -> None:
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
     in_private = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & _WEBHOOK
     application.add_handler(MessageHandler(in_private & NEW_MESSAGES, accounts.webhook_in_private))
+    anything_else = filters.ChatType.PRIVATE & filters.TEXT & NEW_MESSAGES
+    application.add_handler(MessageHandler(anything_else, accounts.unknown_in_private))
     application.add_error_handler(on_error)
 
 
