@@ -54,38 +54,45 @@ class TaskWrites:
 
     async def set_points(self, chat_id: int, user_id: int, cmd: SetPoints) -> FieldChanged:
         """`/sp 42 8`: no cache needed, one Bitrix24 request."""
-        write = _Write(cmd.task, "story points", ItemChanges(story_points=cmd.points),
-                       cmd.points or NO_VALUE, _points)
-        async with self.uow_factory() as uow:
-            actor = await require_actor(uow, user_id, chat_id)
-            return await self._apply(uow, actor, write)
+        return await self._write(chat_id, user_id, _Write(
+            cmd.task, "story points", ItemChanges(story_points=cmd.points),
+            cmd.points or NO_VALUE, _points))
 
     async def move(self, chat_id: int, user_id: int, cmd: MoveTask) -> FieldChanged:
         """`/move 42 sprint-3`: resolve the target in the cache, then one request."""
-        async with self.uow_factory() as uow:
-            actor = await require_actor(uow, user_id, chat_id)
-            snapshot, dest = await self.catalog.resolve(
-                uow, actor, lambda s: resolve_destination(s, cmd.target))
-            write = _Write(cmd.task, "moved", ItemChanges(entity_id=dest.entity_id), dest.name,
-                           lambda item: place_name(snapshot, item.entity_id))
-            return await self._apply(uow, actor, write)
+
+        def plan(snapshot: ScrumSnapshot) -> _Write:
+            dest = resolve_destination(snapshot, cmd.target)
+            return _Write(cmd.task, "moved", ItemChanges(entity_id=dest.entity_id), dest.name,
+                          lambda item: place_name(snapshot, item.entity_id))
+
+        return await self._write(chat_id, user_id, plan)
 
     async def set_epic(self, chat_id: int, user_id: int, cmd: SetEpic) -> FieldChanged:
         """`/epic 42 Payments` or `/epic 42 none`."""
-        async with self.uow_factory() as uow:
-            actor = await require_actor(uow, user_id, chat_id)
-            snapshot, epic = await self.catalog.resolve(
-                uow, actor, lambda s: resolve_epic(s, cmd.epic))
-            write = _Write(cmd.task, "epic", ItemChanges(epic_id=epic.id), epic.name,
-                           lambda item: epic_name(snapshot, item.epic_id))
-            return await self._apply(uow, actor, write)
+
+        def plan(snapshot: ScrumSnapshot) -> _Write:
+            epic = resolve_epic(snapshot, cmd.epic)
+            return _Write(cmd.task, "epic", ItemChanges(epic_id=epic.id), epic.name,
+                          lambda item: epic_name(snapshot, item.epic_id))
+
+        return await self._write(chat_id, user_id, plan)
 
     async def set_rank(self, chat_id: int, user_id: int, cmd: SetRank) -> FieldChanged:
         """`/rank 42 100`: the item's sort order."""
-        write = _Write(cmd.task, "rank", ItemChanges(sort=cmd.sort), str(cmd.sort),
-                       lambda item: str(item.sort))
+        return await self._write(chat_id, user_id, _Write(
+            cmd.task, "rank", ItemChanges(sort=cmd.sort), str(cmd.sort),
+            lambda item: str(item.sort)))
+
+    async def _write(
+        self, chat_id: int, user_id: int, plan: _Write | Callable[[ScrumSnapshot], _Write]
+    ) -> FieldChanged:
+        """Who and where; a plan that names sprints or epics is resolved in the cache first."""
         async with self.uow_factory() as uow:
             actor = await require_actor(uow, user_id, chat_id)
+            if isinstance(plan, _Write):
+                return await self._apply(uow, actor, plan)
+            _, write = await self.catalog.resolve(uow, actor, plan)
             return await self._apply(uow, actor, write)
 
     async def _apply(self, uow: UnitOfWork, actor: Actor, write: _Write) -> FieldChanged:
