@@ -9,7 +9,6 @@ Command = tuple[str, Mapping[str, object]]
 PAGE = 50  # Bitrix24 list methods return at most 50 items per call
 TASK_SELECT = ("ID", "TITLE", "STATUS", "GROUP_ID", "RESPONSIBLE_ID")
 GROUP_SELECT = ("ID", "NAME", "SCRUM_MASTER_ID")
-TASK_ID_FROM_GET = "$result[task][task][id]"  # the id tasks.task.get answered in this batch
 
 
 def group_get(group_id: int) -> Command:
@@ -58,11 +57,10 @@ def item_get(task_id: int) -> Command:
     return "tasks.api.scrum.task.get", {"id": task_id}
 
 
-def item_update(fields: Mapping[str, str]) -> Command:
-    """Write the item of the task `tasks.task.get` returned earlier in the same batch.
+def item_update(task_id: int, fields: Mapping[str, str]) -> Command:
+    """Write the task's Scrum item (values are strings: story points must be one).
 
-    The id is a batch reference, not the number: when the task is missing or invisible,
-    `tasks.task.get` answered `[]`, the reference resolves to that empty array and Bitrix24
-    rejects the parameter — so an unreadable task is never written.
+    In a halting batch it follows the item read, which fails for a missing or unreadable
+    task, so such a task is never written; Bitrix24 itself also refuses it.
     """
-    return "tasks.api.scrum.task.update", {"id": TASK_ID_FROM_GET, "fields": dict(fields)}
+    return "tasks.api.scrum.task.update", {"id": task_id, "fields": dict(fields)}

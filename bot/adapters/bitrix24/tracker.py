@@ -111,7 +111,7 @@ class Bitrix24Tracker(Tracker):
         commands = {"task": cmd.task_get(task_id)}
         if not create:
             commands["item"] = cmd.item_get(task_id)
-        commands["update"] = cmd.item_update(fields)
+        commands["update"] = cmd.item_update(task_id, fields)
         answer = await self._client.batch(credential, commands, halt=True)
         info = _task_info(answer)
         for key in ("item", "update"):
