@@ -24,7 +24,7 @@ SETTINGS_HELP = """settings (environment variables, or a .env file in the workin
   BITRIX24_ALLOW_HTTP    accept http:// portal URLs (default off; for local emulators only)
   LOG_LEVEL              DEBUG, INFO (default), WARNING or ERROR
   SCRUM_CACHE_TTL        seconds a Scrum's sprints and epics are cached (default 600)
-  BITRIX24_TIMEOUT       seconds to wait for one Bitrix24 request (default 15)"""
+  BITRIX24_TIMEOUT       seconds to wait for one Bitrix24 request (default 10)"""
 
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     bitrix24_allow_http: bool = False
     log_level: str = "INFO"
     scrum_cache_ttl: float = Field(default=600.0, gt=0)
-    bitrix24_timeout: float = Field(default=15.0, gt=0, le=300)
+    bitrix24_timeout: float = Field(default=10.0, gt=0, le=300)
 
     @field_validator("telegram_bot_token")
     @classmethod
