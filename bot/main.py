@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -43,7 +43,6 @@ class Resources:
     settings: Settings
     engine: AsyncEngine | None = None
     http: aiohttp.ClientSession | None = None
-    extra: list[object] = field(default_factory=list)
 
     async def open(self) -> UseCases:
         """Open the database and the one HTTP session; build the use cases."""

@@ -11,7 +11,6 @@ from bot.adapters.telegram.context import BotContext
 from bot.adapters.telegram.replies import answer_with, reply_error
 from bot.core import grammar, render
 from bot.core.errors import UsageError
-from bot.core.outcomes import FieldChanged
 from bot.services.bundle import UseCases
 
 C = TypeVar("C")
@@ -45,22 +44,22 @@ async def _command(
 
 async def sp(update: Update, context: BotContext) -> None:
     await _command(update, context, grammar.parse_sp,
-                   lambda u, c, m, cmd: u.writes.set_points(c, m, cmd), _changed)
+                   lambda u, c, m, cmd: u.writes.set_points(c, m, cmd), render.field_changed)
 
 
 async def move(update: Update, context: BotContext) -> None:
     await _command(update, context, grammar.parse_move,
-                   lambda u, c, m, cmd: u.writes.move(c, m, cmd), _changed)
+                   lambda u, c, m, cmd: u.writes.move(c, m, cmd), render.field_changed)
 
 
 async def epic(update: Update, context: BotContext) -> None:
     await _command(update, context, grammar.parse_epic,
-                   lambda u, c, m, cmd: u.writes.set_epic(c, m, cmd), _changed)
+                   lambda u, c, m, cmd: u.writes.set_epic(c, m, cmd), render.field_changed)
 
 
 async def rank(update: Update, context: BotContext) -> None:
     await _command(update, context, grammar.parse_rank,
-                   lambda u, c, m, cmd: u.writes.set_rank(c, m, cmd), _changed)
+                   lambda u, c, m, cmd: u.writes.set_rank(c, m, cmd), render.field_changed)
 
 
 async def task(update: Update, context: BotContext) -> None:
@@ -85,7 +84,3 @@ async def epics(update: Update, context: BotContext) -> None:
 async def refresh(update: Update, context: BotContext) -> None:
     await _command(update, context, _no_args("refresh"),
                    lambda u, c, m, _: u.reads.refresh(c, m), render.refreshed)
-
-
-def _changed(outcome: FieldChanged) -> str:
-    return render.field_changed(outcome)
