@@ -1,4 +1,4 @@
-"""`python -m bot` — run the bot; `python -m bot migrate` — only update the schema."""
+"""`python -m bot` — run the bot; `migrate` — only update the schema; `demo` — try it locally."""
 
 from __future__ import annotations
 
@@ -11,17 +11,25 @@ from bot.config import SETTINGS_HELP, SettingsError, load_settings
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Telegram bot for Scrum teams on Bitrix24.",
+        description="Telegram bot for Scrum teams on Bitrix24.\n\n"
+                    "Try it without any account: python -m bot demo chats with the real bot in\n"
+                    "this terminal, against built-in Telegram and Bitrix24 emulators.",
         epilog=SETTINGS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"],
-                        help="run the bot (default) or only bring the database schema up to date")
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "demo"],
+                        help="run the bot (default), only bring the database schema up to date "
+                             "(migrate), or chat with the bot in this terminal against built-in "
+                             "emulators, no settings needed (demo)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from bot.demo import main as demo
+
+        return demo()
     try:
         settings = load_settings()
     except SettingsError as error:
