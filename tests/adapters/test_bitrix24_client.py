@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot.adapters.bitrix24 import Bitrix24Client, php_query
 from bot.adapters.bitrix24.errors import tracker_error
+from bot.adapters.bitrix24.retry import RetryPolicy
 from bot.core.errors import (
     AccessDenied,
     CredentialsRejected,
@@ -38,6 +39,7 @@ from bot.core.errors import (
 from bot.core.model import Credential
 
 SECRET = "s3cr3tw3bh00kcode"
+FAST = RetryPolicy(busy_delay=0.01, transient_delay=0.01, max_delay=0.02)  # same tries, no waits
 
 
 @dataclass
@@ -53,14 +55,14 @@ class Reply:
 
 @dataclass
 class CannedPortal:
-    """Answers each request with the next queued Reply and records what was asked."""
+    """Answers each request with the next queued Reply (the last one repeats), recording asks."""
 
     replies: list[Reply] = field(default_factory=list)
     received: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
     async def handle(self, request: web.Request) -> web.Response:
         self.received.append((request.match_info["method"], await request.json()))
-        reply = self.replies.pop(0)
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         if reply.delay:
             await asyncio.sleep(reply.delay)
         text = reply.raw if reply.raw is not None else json.dumps(reply.body)
@@ -204,13 +206,14 @@ async def test_limit_with_503_is_rate_limited(
     canned, base = portal
     body = {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"}
     canned.replies.append(Reply(body, 503))
-    error = await failure(Bitrix24Client(session), base)
+    error = await failure(Bitrix24Client(session, retry=FAST), base)
     assert isinstance(error, RateLimited)
     assert (error.code, error.description, error.retry_at) == (
         "QUERY_LIMIT_EXCEEDED",
         "Too many requests",
         None,
     )
+    assert len(canned.received) == FAST.busy_attempts  # asked again, then gave up
 
 
 async def test_operating_limit_with_429_carries_retry_at(
@@ -247,10 +250,12 @@ async def test_server_failures_and_foreign_pages_are_portal_unavailable(
 ) -> None:
     canned, base = portal
     canned.replies.append(reply)
-    error = await failure(Bitrix24Client(session), base)
+    error = await failure(Bitrix24Client(session, retry=FAST), base)
     assert isinstance(error, PortalUnavailable)
     assert error.code == code
     assert "<html" not in error.description
+    tries = 1 if code == "ERROR_UNEXPECTED_ANSWER" else 1 + FAST.transient_retries
+    assert len(canned.received) == tries
 
 
 async def test_error_inside_http_200_is_still_an_error(
@@ -289,7 +294,7 @@ async def test_slow_portal_times_out(
 ) -> None:
     canned, base = portal
     canned.replies.append(Reply({"result": {}}, delay=1.0))
-    error = await failure(Bitrix24Client(session, timeout=0.2), base)
+    error = await failure(Bitrix24Client(session, timeout=0.2, retry=FAST), base)
     assert isinstance(error, PortalUnavailable)
     assert error.code == "TIMEOUT"
 
@@ -298,7 +303,9 @@ async def test_closed_port_is_a_connection_failure(session: aiohttp.ClientSessio
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    error = await failure(Bitrix24Client(session, timeout=2.0), f"http://127.0.0.1:{port}")
+    error = await failure(
+        Bitrix24Client(session, timeout=2.0, retry=FAST), f"http://127.0.0.1:{port}"
+    )
     assert isinstance(error, PortalUnavailable)
     assert error.code == "CONNECTION"
     assert SECRET not in str(error)

@@ -1,60 +1,81 @@
 """The HTTP client for a member's Bitrix24 webhook: single calls and `batch`.
 
-Every failure leaves this module as a `bot.core.errors.TrackerError` (see `errors.py`). The
-webhook secret is inside every URL, so neither log lines nor error descriptions carry URLs:
-logs name the portal and the method only, and aiohttp's exceptions (some of which quote the
-URL) are replaced, not chained.
+Every request goes through, in order: the portal's circuit breaker (`breaker.py`), the
+operating-time meter (`operating.py`), the portal's leaky bucket (`limiter.py`), then one HTTP
+round trip; failures are retried as `retry.py` says. Every failure leaves this module as a
+`bot.core.errors.TrackerError` (see `errors.py`). The webhook secret is inside every URL, so
+neither log lines nor error descriptions carry URLs: logs name the portal and the method only,
+and aiohttp's exceptions (some of which quote the URL) are replaced, not chained.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import aiohttp
 
-from bot.adapters.bitrix24.errors import (
-    false_result,
-    tracker_error,
-    unavailable,
-    unexpected,
+from bot.adapters.bitrix24.answers import (
+    BatchResult,
+    Command,
+    envelope,
+    parse_batch,
+    part,
+    transport_error,
 )
+from bot.adapters.bitrix24.breaker import CircuitBreakers
+from bot.adapters.bitrix24.errors import false_result
+from bot.adapters.bitrix24.limiter import MemoryLimiter, RateLimiter
+from bot.adapters.bitrix24.operating import OperatingMeter
 from bot.adapters.bitrix24.query import php_query
-from bot.core.errors import TrackerError
+from bot.adapters.bitrix24.retry import RetryPolicy, breaks_circuit, is_repeatable
+from bot.core.errors import RateLimited, TrackerError
 from bot.core.model import Credential
 
-__all__ = ["MAX_BATCH", "BatchResult", "Bitrix24Client", "php_query"]
+__all__ = ["MAX_BATCH", "BatchResult", "Bitrix24Client", "Command", "php_query"]
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 50
-Command = tuple[str, Mapping[str, object]]
+Sleep = Callable[[float], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class BatchResult:
-    """What each sub-command of one `batch` gave: a result or an error, by key."""
+@dataclass
+class _Failed(Exception):
+    """One try failed: the error, and the HTTP status when there was an answer."""
 
-    results: dict[str, object]
-    errors: dict[str, TrackerError]
-    totals: dict[str, object] = field(default_factory=dict)
-    nexts: dict[str, object] = field(default_factory=dict)
+    error: TrackerError
+    status: int | None
 
 
 class Bitrix24Client:
-    """Calls Bitrix24 REST methods through a member's incoming webhook."""
+    """Calls Bitrix24 REST methods through a member's incoming webhook, within the limits."""
 
-    def __init__(self, session: aiohttp.ClientSession, *, timeout: float = 15.0) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, *, timeout: float = 15.0,
+        limiter: RateLimiter | None = None, retry: RetryPolicy | None = None,
+        breakers: CircuitBreakers | None = None, operating: OperatingMeter | None = None,
+        clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep, rng: random.Random | None = None,
+    ) -> None:  # fmt: skip
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._limiter = limiter or MemoryLimiter(clock=clock, sleep=sleep)
+        self._retry = retry or RetryPolicy()
+        self._breakers = breakers or CircuitBreakers(clock=clock, wall=wall)
+        self._operating = operating or OperatingMeter()
+        self._clock, self._wall, self._sleep = clock, wall, sleep
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
 
     async def call(
         self, credential: Credential, method: str, params: Mapping[str, object] | None = None
     ) -> object:
         """Run one method and return its `result`; errors become TrackerError."""
-        body = await self._post(credential, method, params or {})
+        body = await self._send(credential, method, params or {}, (method,))
         result = body["result"]
         if result is False:
             raise _logged(credential, method, false_result(method))
@@ -67,26 +88,94 @@ class Bitrix24Client:
         if len(commands) > MAX_BATCH:
             raise ValueError(f"a batch holds at most {MAX_BATCH} commands, got {len(commands)}")
         cmd = {key: f"{method}?{php_query(params)}" for key, (method, params) in commands.items()}
-        result = await self.call(credential, "batch", {"halt": 1 if halt else 0, "cmd": cmd})
-        parsed = _parse_batch(result, commands)
+        methods = ("batch", *(method for method, _ in commands.values()))
+        params = {"halt": 1 if halt else 0, "cmd": cmd}
+        result = (await self._send(credential, "batch", params, methods))["result"]
+        if result is False:
+            raise _logged(credential, "batch", false_result("batch"))
+        if isinstance(result, dict):
+            for key, block in part(result.get("result_time")).items():
+                if key in commands:
+                    self._operating.observe(_key(credential, commands[key][0]), block)
+        parsed = parse_batch(result, commands)
         for key, error in parsed.errors.items():
             name = commands[key][0] if key in commands else f"batch[{key}]"
             parsed.errors[key] = _logged(credential, name, _scrubbed(error, credential))
         return parsed
 
-    async def _post(
-        self, credential: Credential, method: str, params: Mapping[str, object]
-    ) -> Mapping[str, object]:
-        """POST one method as JSON and return the success envelope."""
-        logger.debug("Bitrix24 %s on %s", method, credential.portal)
+    async def _send(
+        self, credential: Credential, method: str, params: Mapping[str, object],
+        methods: Sequence[str],
+    ) -> Mapping[str, object]:  # fmt: skip
+        """Try one request until it succeeds or the retry policy gives up."""
+        repeatable, started, attempt = is_repeatable(methods), self._clock(), 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(credential, method, params, methods)
+            except _Failed as failed:
+                error, status = _scrubbed(failed.error, credential), failed.status
+            delay = self._retry.delay(
+                error, status, attempt, repeatable=repeatable, now=self._wall(), rng=self._rng
+            )
+            if delay is None or self._clock() - started + delay > self._retry.total:
+                raise _logged(credential, method, error) from None
+            logger.info(
+                "Bitrix24 %s on %s: %s, try %d in %.1f s",
+                method, credential.portal, error.code, attempt + 1, delay,
+            )  # fmt: skip
+            await self._sleep(delay)
+
+    async def _attempt(
+        self, credential: Credential, method: str, params: Mapping[str, object],
+        methods: Sequence[str],
+    ) -> Mapping[str, object]:  # fmt: skip
+        """One try: breaker, operating-time pace, a slot in the bucket, one round trip."""
+        portal = credential.portal
+        try:
+            self._breakers.before(portal)
+        except TrackerError as error:
+            raise _Failed(error, None) from None
+        await self._pace(credential, methods)
+        await self._limiter.acquire(portal)
+        logger.debug("Bitrix24 %s on %s", method, portal)
+        status: int | None = None
         try:
             status, content_type, raw = await self._exchange(credential.endpoint + method, params)
-            return _envelope(status, content_type, raw)
-        except TrackerError as e:
-            error = e
-        except (TimeoutError, aiohttp.ClientError) as e:
-            error = _transport_error(e, self._timeout.total)
-        raise _logged(credential, method, _scrubbed(error, credential)) from None
+            body = envelope(status, content_type, raw)
+        except TrackerError as error:
+            self._after_failure(credential, method, error, status)
+            raise _Failed(error, status) from None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            lost = transport_error(exc, self._timeout.total)
+            self._after_failure(credential, method, lost, None)
+            raise _Failed(lost, None) from None
+        self._breakers.answered(portal)
+        self._operating.observe(_key(credential, method), body.get("time"))
+        return body
+
+    def _after_failure(
+        self, credential: Credential, method: str, error: TrackerError, status: int | None
+    ) -> None:
+        """Tell the breaker and the operating meter what a failed try showed."""
+        if breaks_circuit(error, status):
+            self._breakers.failed(credential.portal)
+        elif status is not None:
+            self._breakers.answered(credential.portal)
+        if isinstance(error, RateLimited) and error.retry_at is not None:
+            reset_at = error.retry_at.timestamp()
+            self._operating.block(_key(credential, method), reset_at)
+
+    async def _pace(self, credential: Credential, methods: Sequence[str]) -> None:
+        """Slow down a method whose operating time nears its budget; wait out a short block."""
+        keys = [_key(credential, method) for method in methods]
+        try:
+            pause = self._operating.wait_before(keys, self._wall(), self._retry.operating_wait)
+        except RateLimited as error:
+            raise _Failed(error, None) from None
+        if pause > 0:
+            logger.info("Bitrix24 %s: operating time is high, waiting %.1f s", methods[0], pause)
+            await self._sleep(pause)
 
     async def _exchange(self, url: str, params: Mapping[str, object]) -> tuple[int, str, bytes]:
         """One HTTP round trip: status, content type and raw body."""
@@ -96,68 +185,9 @@ class Bitrix24Client:
             return response.status, response.content_type, await response.read()
 
 
-def _transport_error(error: Exception, timeout: float | None) -> TrackerError:
-    """The PortalUnavailable for a request that got no HTTP answer."""
-    if isinstance(error, TimeoutError):
-        return unavailable("TIMEOUT", f"no answer within {timeout or 0:g} s")
-    if isinstance(error, aiohttp.ClientConnectorDNSError):
-        return unavailable("DNS", "the portal's host name does not resolve")
-    if isinstance(error, aiohttp.ClientSSLError):
-        return unavailable("TLS", "the portal's TLS handshake failed")
-    if isinstance(error, aiohttp.ClientConnectorError):
-        reason = error.strerror or "refused or unreachable"
-        return unavailable("CONNECTION", f"cannot connect to the portal ({reason})")
-    if isinstance(error, aiohttp.InvalidURL):
-        return unavailable("INVALID_URL", "the webhook address is not a valid URL")
-    return unavailable("CONNECTION", f"the connection failed ({type(error).__name__})")
-
-
-def _envelope(status: int, content_type: str, raw: bytes) -> Mapping[str, object]:
-    """The success envelope of one answer, or the TrackerError it describes."""
-    try:
-        body = json.loads(raw.decode("utf-8", errors="replace"))
-    except ValueError:
-        kind = content_type or "no content type"
-        code = f"HTTP_{status}" if status >= 400 else "NOT_JSON"
-        raise unavailable(code, f"HTTP {status} with a {kind} body, not JSON") from None
-    if isinstance(body, dict):
-        if body.get("error") is not None:
-            raise tracker_error(body["error"], body.get("error_description"), body.get("time"))
-        if "result" in body:
-            return body
-    if status >= 400:
-        raise unavailable(f"HTTP_{status}", f"HTTP {status} without a Bitrix24 error")
-    raise unexpected("the answer has neither result nor error")
-
-
-def _parse_batch(result: object, commands: Mapping[str, Command]) -> BatchResult:
-    """Split a batch answer into results and errors by key, tolerating `[]` parts."""
-    if not isinstance(result, dict):
-        raise unexpected("batch answered without its result maps")
-    results = _part(result.get("result"))
-    times = _part(result.get("result_time"))
-    errors: dict[str, TrackerError] = {}
-    for key, value in _part(result.get("result_error")).items():
-        if not isinstance(value, dict):
-            raise unexpected(f"batch error for {key} is not an object")
-        code, text = value.get("error"), value.get("error_description")
-        errors[key] = tracker_error(code, text, times.get(key))
-    for key in [k for k, v in results.items() if v is False and k not in errors]:
-        errors[key] = false_result(commands[key][0] if key in commands else key)
-        del results[key]
-    totals, nexts = _part(result.get("result_total")), _part(result.get("result_next"))
-    return BatchResult(results=results, errors=errors, totals=totals, nexts=nexts)
-
-
-def _part(value: object) -> dict[str, object]:
-    """One of the five batch maps: an object, a list (list-form cmd) or `[]` when empty."""
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return {str(key): item for key, item in value.items()}
-    if isinstance(value, list):
-        return {str(index): item for index, item in enumerate(value)}
-    raise unexpected("a batch result map is neither an object nor a list")
+def _key(credential: Credential, method: str) -> tuple[str, int, str]:
+    """Whose operating-time budget a method draws on: (portal, webhook user, method)."""
+    return credential.portal, credential.user_id, method.lower()
 
 
 def _scrubbed(error: TrackerError, credential: Credential) -> TrackerError:

@@ -24,7 +24,9 @@ or even inside an HTTP 200 body, so the decision is taken from the body, never t
 
 Failures without a Bitrix24 answer (timeouts, refused connections, DNS, HTML pages from
 proxies, bodies that are not JSON) are PortalUnavailable with codes TIMEOUT, CONNECTION, DNS,
-HTTP_<status>, NOT_JSON; a `result: false` answer is TrackerRefused with code RESULT_FALSE.
+HTTP_<status>, NOT_JSON; a portal whose circuit breaker is open (`breaker.py`) fails fast with
+PortalUnavailable PORTAL_NOT_ANSWERING; a `result: false` answer is TrackerRefused with code
+RESULT_FALSE. Which of these are asked again is decided in `retry.py`, not here.
 """
 
 from __future__ import annotations

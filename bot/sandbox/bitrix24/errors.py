@@ -8,15 +8,21 @@ from typing import Any
 class RestError(Exception):
     """An error answer: HTTP status, ``error`` code (string or int) and description."""
 
-    def __init__(self, status: int, code: str | int, description: str) -> None:
+    def __init__(
+        self, status: int, code: str | int, description: str, time: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.code = code
         self.description = description
+        self.time = time  # only OPERATION_TIME_LIMIT answers carry one
 
     def body(self) -> dict[str, Any]:
         """Return the JSON error envelope."""
-        return {"error": self.code, "error_description": self.description}
+        body: dict[str, Any] = {"error": self.code, "error_description": self.description}
+        if self.time is not None:
+            body["time"] = self.time
+        return body
 
 
 def business(description: str) -> RestError:
@@ -57,6 +63,7 @@ INSUFFICIENT_SCOPE = (
 )
 METHOD_NOT_FOUND = ("ERROR_METHOD_NOT_FOUND", "Method not found!")
 QUERY_LIMIT = ("QUERY_LIMIT_EXCEEDED", "Too many requests")
+OPERATION_LIMIT = ("OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.")
 BATCH_NOT_ALLOWED = ("ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage")
 BATCH_TOO_LONG = ("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded")
 

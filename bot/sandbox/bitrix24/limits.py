@@ -19,6 +19,27 @@ class Fault:
     html: bool = False
     hang: bool = False
     in_body_200: bool = False
+    drop: bool = False  # close the connection without any answer
+    reset_in: float | None = None  # a ``time`` block with operating_reset_at = now + reset_in
+
+
+@dataclass
+class FaultPlan:
+    """Queued one-shot faults first, then an optional fault for every request."""
+
+    queued: deque[Fault] = field(default_factory=deque)
+    always: Fault | None = None
+
+    def take(self) -> Fault | None:
+        """The fault for the request at hand, if any."""
+        if self.queued:
+            return self.queued.popleft()
+        return self.always
+
+    def clear(self) -> None:
+        """Forget every injected fault."""
+        self.queued.clear()
+        self.always = None
 
 
 @dataclass
@@ -54,10 +75,20 @@ class OperatingMeter:
     """Execution time per (webhook, method) over a sliding 10-minute window."""
 
     calls: dict[tuple[str, str], deque[tuple[float, float]]] = field(default_factory=dict)
+    limit: float | None = None  # seconds per window; over it → 429 OPERATION_TIME_LIMIT
+    charge: float | None = None  # seconds billed per call instead of the measured time
 
     def record(self, key: tuple[str, str], started: float, seconds: float) -> None:
         """Add one call's processing time."""
-        self.calls.setdefault(key, deque()).append((started, seconds))
+        billed = seconds if self.charge is None else self.charge
+        self.calls.setdefault(key, deque()).append((started, billed))
+
+    def blocked(self, key: tuple[str, str], now: float) -> tuple[float, int] | None:
+        """(operating, reset_at) when the method's budget is used up, else None."""
+        operating, reset_at = self.read(key, now)
+        if self.limit is None or operating < self.limit:
+            return None
+        return operating, reset_at
 
     def read(self, key: tuple[str, str], now: float) -> tuple[float, int]:
         """Return (operating seconds, operating_reset_at unix time)."""

@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -15,13 +14,21 @@ from aiohttp import web
 
 from .batch import run_batch, sub_methods
 from .dispatch import Outcome, authenticate, invoke, normalise_method, resolve, time_block
-from .errors import METHOD_NOT_FOUND, NO_AUTH_FOUND, QUERY_LIMIT, RestError, auth_error
-from .limits import Fault, LeakyBucket, OperatingMeter
+from .errors import (
+    METHOD_NOT_FOUND,
+    NO_AUTH_FOUND,
+    OPERATION_LIMIT,
+    QUERY_LIMIT,
+    RestError,
+    auth_error,
+)
+from .limits import Fault, FaultPlan, LeakyBucket, OperatingMeter
 from .phpquery import parse_pairs, parse_query
 from .records import LoggedRequest
 from .state import PortalState
 
 _log = logging.getLogger(__name__)
+DROPPED = 499  # logged status of a request whose connection was closed without an answer
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -31,7 +38,7 @@ class RestServer:
     def __init__(self, state: PortalState) -> None:
         self.state = state
         self.requests: list[LoggedRequest] = []
-        self.faults: deque[Fault] = deque()
+        self.faults = FaultPlan()
         self.bucket = LeakyBucket()
         self.meter = OperatingMeter()
         self.latency = 0.0
@@ -48,7 +55,9 @@ class RestServer:
         params = await read_params(request)
         user_id = int(user_text) if user_text.isdigit() else None
         subs = sub_methods(params) if method == "batch" else ()
-        response = await self._answer(lambda: self._execute(user_text, code, method, params))
+        response = await self._answer(
+            request, lambda: self._execute(user_text, code, method, params)
+        )
         self.requests.append(LoggedRequest(method, subs, user_id, response.status))
         return response
 
@@ -59,21 +68,26 @@ class RestServer:
         has_token = bool(params.get("auth") or params.get("access_token"))
         error = RestError(401, "invalid_token", "Unable to authorize user")
         failure = error if has_token else auth_error(NO_AUTH_FOUND)
-        response = await self._answer(lambda: _raise(failure))
+        response = await self._answer(request, lambda: _raise(failure))
         self.requests.append(LoggedRequest(method, subs, None, response.status))
         return response
 
     async def _unroutable(self, request: web.Request) -> web.StreamResponse:
-        response = await self._answer(lambda: _raise(RestError(404, *METHOD_NOT_FOUND)))
+        response = await self._answer(request, lambda: _raise(RestError(404, *METHOD_NOT_FOUND)))
         self.requests.append(LoggedRequest("", (), None, response.status))
         return response
 
-    async def _answer(self, execute: Callable[[], Outcome]) -> web.Response:
+    async def _answer(self, request: web.Request, execute: Callable[[], Outcome]) -> web.Response:
         """Apply latency, faults and the rate limit, then run ``execute`` into a response."""
         if self.latency:
             await asyncio.sleep(self.latency)
-        if self.faults:
-            return await self._fault(self.faults.popleft())
+        fault = self.faults.take()
+        if fault is not None and fault.drop:
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=DROPPED)
+        if fault is not None:
+            return await self._fault(fault)
         if not self.bucket.admit():
             return error_response(RestError(503, *QUERY_LIMIT))
         try:
@@ -87,12 +101,21 @@ class RestServer:
     def _execute(self, user_text: str, code: str, method: str, params: dict[str, Any]) -> Outcome:
         webhook = authenticate(self.state, user_text, code)
         if method != "batch":
-            return invoke(self.state, webhook, resolve(webhook, method), params, self.meter)
+            spec = resolve(webhook, method)
+            self._check_budget((webhook.code, spec.name))
+            return invoke(self.state, webhook, spec, params, self.meter)
         started = time.time()
         result = run_batch(self.state, webhook, params, self.meter)
         finished = time.time()
         operating = self.meter.read((webhook.code, "batch"), finished)
         return Outcome(result, None, None, time_block(started, finished, 0.0, operating))
+
+    def _check_budget(self, key: tuple[str, str]) -> None:
+        """429 OPERATION_TIME_LIMIT when this webhook used up the method's operating time."""
+        now = time.time()
+        blocked = self.meter.blocked(key, now)
+        if blocked is not None:
+            raise RestError(429, *OPERATION_LIMIT, time=time_block(now, now, 0.0, blocked))
 
     async def _fault(self, fault: Fault) -> web.Response:
         if fault.hang:
@@ -103,7 +126,12 @@ class RestServer:
             page += f"<h1>{fault.status} {fault.description}</h1></body></html>"
             return web.Response(status=fault.status, text=page, content_type="text/html")
         status = 200 if fault.in_body_200 else fault.status
-        return error_response(RestError(status, fault.error, fault.description))
+        block = None
+        if fault.reset_in is not None:
+            now = time.time()
+            operating = (self.meter.limit or 480.0, int(now + fault.reset_in))
+            block = time_block(now, now, 0.0, operating)
+        return error_response(RestError(status, fault.error, fault.description, block))
 
 
 def envelope(outcome: Outcome) -> web.Response:
