@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 
 from bot.adapters.bitrix24 import Bitrix24Client, Bitrix24Tracker
+from bot.adapters.bitrix24.retry import RetryPolicy
 from bot.core.errors import (
     AccessDenied,
     CredentialsRejected,
@@ -30,6 +31,7 @@ from bot.core.model import Credential, ItemChanges, SprintStatus, TaskInfo
 from bot.sandbox.bitrix24 import PortalEmulator, ScrumItemRecord
 
 SCOPES = ("task", "user", "socialnetwork", "sonet_group")
+FAST = RetryPolicy(busy_delay=0.01, transient_delay=0.01, max_delay=0.02)  # same tries, no waits
 
 
 @dataclass
@@ -72,7 +74,7 @@ def link(emu: PortalEmulator, user_id: int) -> Credential:
 def team(emu: PortalEmulator, session: aiohttp.ClientSession) -> Team:
     user_id = emu.add_user("Anna", "Petrova")
     group_id = emu.add_group("Team Alpha", owner_id=user_id, scrum_master_id=user_id)
-    tracker = Bitrix24Tracker(Bitrix24Client(session, timeout=5.0))
+    tracker = Bitrix24Tracker(Bitrix24Client(session, timeout=5.0, retry=FAST))
     return Team(emu, tracker, link(emu, user_id), user_id, group_id, emu.backlog_id(group_id))
 
 
@@ -310,7 +312,7 @@ async def test_update_needs_a_change(team: Team) -> None:
 
 
 async def test_rate_limit_is_reported_as_such(team: Team) -> None:
-    team.emu.fail_next(status=503, error="QUERY_LIMIT_EXCEEDED", description="Too many requests")
+    team.emu.fail_always(status=503, error="QUERY_LIMIT_EXCEEDED", description="Too many requests")
     with pytest.raises(RateLimited) as caught:
         await team.tracker.load_scrum(team.credential, team.group_id)
     assert (caught.value.code, caught.value.description) == (
@@ -333,7 +335,7 @@ async def test_error_inside_http_200(team: Team) -> None:
 
 
 async def test_html_error_page_from_a_proxy(team: Team) -> None:
-    team.emu.fail_next(status=502, html=True, description="Bad Gateway")
+    team.emu.fail_always(status=502, html=True, description="Bad Gateway")
     with pytest.raises(PortalUnavailable) as caught:
         await team.tracker.read_task(team.credential, 1)
     assert caught.value.code == "HTTP_502"
@@ -343,24 +345,28 @@ async def test_hanging_portal_times_out(
     team: Team, emu: PortalEmulator, session: aiohttp.ClientSession
 ) -> None:
     emu.hang_seconds = 5.0
-    emu.fail_next(hang=True)
-    impatient = Bitrix24Tracker(Bitrix24Client(session, timeout=0.3))
+    emu.fail_always(hang=True)
+    impatient = Bitrix24Tracker(Bitrix24Client(session, timeout=0.3, retry=FAST))
     with pytest.raises(PortalUnavailable) as caught:
         await impatient.current_user(team.credential)
     assert caught.value.code == "TIMEOUT"
 
 
-async def test_no_error_ever_carries_the_webhook_secret(team: Team) -> None:
+async def test_no_error_ever_carries_the_webhook_secret(
+    team: Team, session: aiohttp.ClientSession
+) -> None:
     errors: list[TrackerError] = []
     faults: list[dict[str, Any]] = [
         {"status": 500, "error": "INTERNAL_SERVER_ERROR"},
         {"status": 503, "html": True},
     ]
     for fault in faults:
-        team.emu.fail_next(**fault)
+        team.emu.fail_always(**fault)
+        fresh = Bitrix24Tracker(Bitrix24Client(session, retry=FAST))  # a closed breaker each
         with pytest.raises(TrackerError) as caught:
-            await team.tracker.read_task(team.credential, 1)
+            await fresh.read_task(team.credential, 1)
         errors.append(caught.value)
+        team.emu.clear_faults()
     team.emu.revoke_webhook(team.credential.secret)
     with pytest.raises(TrackerError) as revoked:
         await team.tracker.current_user(team.credential)

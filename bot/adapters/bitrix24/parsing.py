@@ -103,7 +103,19 @@ def parse_task(value: object) -> TaskInfo | None:
     """`tasks.task.get` → the task's fields, None for the `[]` of a missing task."""
     if is_empty(value):
         return None
-    task = as_object(as_object(value, "task answer").get("task"), "task")
+    return parse_task_fields(as_object(value, "task answer").get("task"))
+
+
+def parse_task_list(value: object) -> list[TaskInfo]:
+    """`tasks.task.list` → its tasks (`{"tasks": [...]}`)."""
+    if isinstance(value, Mapping) and "tasks" in value:
+        value = value["tasks"]
+    return [parse_task_fields(item) for item in as_list(value, "tasks")]
+
+
+def parse_task_fields(value: object) -> TaskInfo:
+    """One task object of `tasks.task.*` (camelCase keys, string values)."""
+    task = as_object(value, "task")
     responsible_id = _int(task.get("responsibleId"), "responsibleId", 0)
     person = task.get("responsible")
     name = _text(person.get("name")).strip() if isinstance(person, Mapping) else ""

@@ -1,12 +1,19 @@
-"""The `Tracker` port on Bitrix24: each use-case question costs one or two HTTP requests."""
+"""The `Tracker` port on Bitrix24: each use-case question costs one or two HTTP requests.
+
+Item writes go through `bulk.py` (request budget) and `coalescing.py` (a member's writes that
+arrive while their request is in flight share the next one).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.adapters.bitrix24 import commands as cmd
+from bot.adapters.bitrix24.bulk import BulkWriter, Result, fields_of, unreadable
+from bot.adapters.bitrix24.bulk_read import BulkReader
 from bot.adapters.bitrix24.client import BatchResult, Bitrix24Client
-from bot.adapters.bitrix24.errors import unexpected
+from bot.adapters.bitrix24.coalescing import WriteCoalescer
 from bot.adapters.bitrix24.parsing import (
     as_list,
     is_empty,
@@ -19,8 +26,8 @@ from bot.adapters.bitrix24.parsing import (
     parse_task,
     parse_user,
 )
+from bot.adapters.bitrix24.task_calls import add_task, move_task
 from bot.core.errors import (
-    AccessDenied,
     GroupNotFound,
     NotInScrum,
     TaskNotFound,
@@ -30,6 +37,7 @@ from bot.core.errors import (
 from bot.core.model import (
     Credential,
     ItemChanges,
+    ItemWrite,
     PortalUser,
     ScrumGroup,
     ScrumSnapshot,
@@ -46,6 +54,9 @@ class Bitrix24Tracker(Tracker):
 
     def __init__(self, client: Bitrix24Client) -> None:
         self._client = client
+        self._bulk = BulkWriter(client)
+        self._reads = BulkReader(client)
+        self._writes = WriteCoalescer(self._send_writes)
 
     async def current_user(self, credential: Credential) -> PortalUser:
         """`user.current`: who the webhook belongs to."""
@@ -101,26 +112,54 @@ class Bitrix24Tracker(Tracker):
             raise error
         return TaskState(info=info, item=parse_item(answer.results.get("item")))
 
+    async def read_tasks(
+        self, credential: Credential, task_ids: Sequence[int]
+    ) -> list[TaskState | TrackerError]:
+        """Each task's state or its own error, in order; at most ceil(N/50) + 1 requests."""
+        return await self._reads.read_many(credential, task_ids)
+
     async def update_item(
         self, credential: Credential, task_id: int, changes: ItemChanges, *, create: bool = False
     ) -> TaskState:
-        """Write `changes` to the task's Scrum item in one halting batch; return the before."""
-        fields = changes.as_fields()
-        if not fields:
+        """Write `changes` to the task's Scrum item in one halting batch; return the before.
+
+        While another write of this member is in flight it rides in the next batch instead.
+        """
+        if not changes.as_fields():
             raise ValueError("update_item needs at least one field to change")
-        commands = {"task": cmd.task_get(task_id)}
-        if not create:
-            commands["item"] = cmd.item_get(task_id)
-        commands["update"] = cmd.item_update(task_id, fields)
-        answer = await self._client.batch(credential, commands, halt=True)
-        info = _task_info(answer)
-        for key in ("item", "update"):
-            if key in answer.errors:
-                raise _with_task(answer.errors[key], info)
-        if "update" not in answer.results:
-            raise unexpected("the batch stopped before the update without an error")
-        item = None if create else parse_item(answer.results.get("item"))
-        return TaskState(info=info, item=item)
+        write = ItemWrite(task_id, changes, create)
+        (result,) = await self._writes.submit(credential, [write], halting=True)
+        if isinstance(result, TrackerError):
+            raise result
+        return result
+
+    async def update_items(
+        self, credential: Credential, writes: Sequence[ItemWrite]
+    ) -> list[TaskState | TrackerError]:
+        """Per write the state before it or the task's error; at most ceil(N/25) + 1 requests."""
+        if any(not fields_of(write) for write in writes):
+            raise ValueError("update_items needs at least one field to change per task")
+        if not writes:
+            return []
+        return await self._writes.submit(credential, writes)
+
+    async def create_task(
+        self, credential: Credential, group_id: int, title: str, responsible_id: int
+    ) -> TaskInfo:
+        """One `tasks.task.add`, never repeated here (a repeat would duplicate the task)."""
+        return await add_task(self._client, credential, group_id, title, responsible_id)
+
+    async def move_to_group(self, credential: Credential, task_id: int, group_id: int) -> None:
+        """`tasks.task.update` with GROUP_ID: the task joins another project (workgroup)."""
+        await move_task(self._client, credential, task_id, group_id)
+
+    async def _send_writes(
+        self, credential: Credential, writes: Sequence[ItemWrite], halting: bool
+    ) -> list[Result]:
+        """The coalescer's sender: a lone `update_item` halts, everything else goes in bulk."""
+        if halting:
+            return [await self._bulk.write_one(credential, writes[0])]
+        return await self._bulk.write_many(credential, writes)
 
     async def _group_by_id(self, credential: Credential, group_id: int) -> ScrumGroup:
         """`socialnetwork.api.workgroup.get`; a refusal or an empty answer is GroupNotFound."""
@@ -162,18 +201,8 @@ def _task_info(answer: BatchResult) -> TaskInfo:
         raise answer.errors["task"]
     info = parse_task(answer.results.get("task"))
     if info is None:
-        item_error = answer.errors.get("item")
-        if isinstance(item_error, AccessDenied):
-            raise item_error
-        raise TaskNotFound("0", "Task not found")
+        raise unreadable(answer.errors.get("item"))
     return info
-
-
-def _with_task(error: TrackerError, info: TaskInfo) -> TrackerError:
-    """A "task not found" about a task we just read means it is not in the Scrum."""
-    if isinstance(error, TaskNotFound | NotInScrum):
-        return NotInScrum(error.code, error.description, task=info)
-    return error
 
 
 def _raise_first(answer: BatchResult, keys: tuple[str, ...]) -> None:

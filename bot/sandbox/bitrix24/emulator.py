@@ -8,13 +8,13 @@ from datetime import datetime
 
 from aiohttp import web
 
-from .limits import Fault
+from .faults import FaultControls
 from .records import EntityRecord, EpicRecord, LoggedRequest, ScrumItemRecord, TaskRecord
 from .server import RestServer
 from .state import DEFAULT_SCOPES, PortalState
 
 
-class PortalEmulator:
+class PortalEmulator(FaultControls):
     """A fake Bitrix24 portal: seed it, start it, point a client at ``webhook_url``."""
 
     def __init__(self) -> None:
@@ -139,6 +139,10 @@ class PortalEmulator:
         """A task (KeyError if missing)."""
         return self.state.tasks[task_id]
 
+    def tasks_created(self) -> list[TaskRecord]:
+        """Tasks created through ``tasks.task.add``, oldest first."""
+        return [self.state.tasks[task_id] for task_id in self.state.created]
+
     def entity(self, entity_id: int) -> EntityRecord:
         """A backlog or sprint (KeyError if missing)."""
         return self.state.entity(entity_id)
@@ -155,36 +159,3 @@ class PortalEmulator:
     def clear_log(self) -> None:
         """Forget the logged requests."""
         self._server.requests.clear()
-
-    # -- faults and limits -----------------------------------------------------
-
-    def fail_next(
-        self, count: int = 1, *, status: int = 503, error: str = "QUERY_LIMIT_EXCEEDED",
-        description: str = "Too many requests", html: bool = False, hang: bool = False,
-        in_body_200: bool = False,
-    ) -> None:  # fmt: skip
-        """Make the next ``count`` requests fail in the given way."""
-        fault = Fault(status, error, description, html, hang, in_body_200)
-        self._server.faults.extend([fault] * count)
-
-    @property
-    def latency(self) -> float:
-        """Seconds added before every answer."""
-        return self._server.latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        self._server.latency = seconds
-
-    @property
-    def hang_seconds(self) -> float:
-        """How long a ``hang`` fault sleeps before answering (default 60)."""
-        return self._server.hang_seconds
-
-    @hang_seconds.setter
-    def hang_seconds(self, seconds: float) -> None:
-        self._server.hang_seconds = seconds
-
-    def set_rate_limit(self, enabled: bool, *, burst: int = 50, per_second: float = 2.0) -> None:
-        """Switch the per-portal leaky bucket (§8.1) on or off."""
-        self._server.bucket.configure(enabled, burst, per_second)

@@ -1,19 +1,28 @@
-"""``tasks.task.get`` and ``tasks.task.list`` (camelCase keys, string values)."""
+"""``tasks.task.get|list|add|update`` (camelCase keys, string values).
+
+``add`` and ``update`` refuse a group the caller is not a member of with the sheet's
+``Action on the task is not allowed``. A task added with a Scrum ``GROUP_ID`` gets no Scrum
+item (the sheet's newer docs: an item needs ``entityId`` and ``createdBy``), and a task moved
+to another group keeps whatever item it had (the sheet says nothing of a side effect).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .errors import RestError, business
+from .errors import RestError, business, missing_param
 from .filters import as_mapping, filter_rows, known_only, sort_rows
-from .params import iso, page_offset, upper_keys
-from .records import TaskRecord
+from .params import bind_array, iso, page_offset, php_int, upper_keys
+from .records import TaskRecord, utcnow
 from .registry import CallContext, ListPage, page, rest_method
 from .state import PortalState
 from .views import camel, person_json
 
 _LIST_FIELDS = {"ID", "TITLE", "GROUP_ID", "RESPONSIBLE_ID", "CREATED_BY", "STATUS", "REAL_STATUS"}
 _COMPANIONS = {"responsibleId": "responsible", "createdBy": "creator", "groupId": "group"}
+NOT_ALLOWED = "Action on the task is not allowed"
+NO_RESPONSIBLE = 'The user specified in the "Responsible" field was not found<br>'
+NO_TITLE = "The task title is not specified<br>"  # ERROR_CORE text; wording unverified
 
 
 def task_json(state: PortalState, task: TaskRecord) -> dict[str, Any]:
@@ -88,3 +97,76 @@ def _row(task: TaskRecord) -> dict[str, Any]:
         "RESPONSIBLE_ID": task.responsible_id, "CREATED_BY": task.created_by,
         "STATUS": task.status, "REAL_STATUS": task.status,
     }  # fmt: skip
+
+
+@rest_method("tasks.task.add", "task")
+def task_add(ctx: CallContext, params: dict[str, Any]) -> Any:
+    """Create a task from ``fields`` (TITLE, RESPONSIBLE_ID required) → ``{"task": {...}}``."""
+    fields = _fields(params)
+    title = str(fields.get("TITLE") or "").strip()
+    if not title:
+        raise RestError(400, "ERROR_CORE", NO_TITLE)
+    responsible = _responsible(ctx, fields.get("RESPONSIBLE_ID"))
+    group_id = php_int(fields.get("GROUP_ID", 0))
+    _check_group(ctx, group_id)
+    author = php_int(fields.get("CREATED_BY", 0)) or ctx.user_id
+    task = TaskRecord(0, title, group_id, responsible, author)
+    task.description = str(fields.get("DESCRIPTION") or "")
+    task_id = ctx.state.add_task(task, None)
+    ctx.state.created.append(task_id)
+    return {"task": task_json(ctx.state, ctx.state.tasks[task_id])}
+
+
+@rest_method("tasks.task.update", "task")
+def task_update(ctx: CallContext, params: dict[str, Any]) -> Any:
+    """Change TITLE, RESPONSIBLE_ID, GROUP_ID, STATUS or DESCRIPTION → ``{"task": {...}}``."""
+    task = _editable(ctx, params.get("taskId"))
+    fields = _fields(params)
+    if "GROUP_ID" in fields:
+        _check_group(ctx, php_int(fields["GROUP_ID"]))
+    if "RESPONSIBLE_ID" in fields:
+        task.responsible_id = _responsible(ctx, fields["RESPONSIBLE_ID"])
+    if "GROUP_ID" in fields:
+        task.group_id = php_int(fields["GROUP_ID"])
+    if str(fields.get("TITLE") or "").strip():
+        task.title = str(fields["TITLE"]).strip()
+    if "STATUS" in fields:
+        task.status = php_int(fields["STATUS"])
+    if "DESCRIPTION" in fields:
+        task.description = str(fields["DESCRIPTION"] or "")
+    task.changed_date = utcnow()
+    return {"task": task_json(ctx.state, task)}
+
+
+def _fields(params: dict[str, Any]) -> dict[str, Any]:
+    """The ``fields`` argument upper-cased; absent or empty is a code-100 error."""
+    fields = upper_keys(bind_array(params, "fields"))
+    if not fields:
+        raise missing_param("fields")
+    return fields
+
+
+def _editable(ctx: CallContext, raw: Any) -> TaskRecord:
+    """The task ``taskId`` names, if the caller may see (and so edit) it."""
+    if raw is None or raw == "":
+        raise missing_param("taskId")
+    if not str(raw).strip().isdigit():
+        raise business("wrong task id")
+    task = ctx.state.tasks.get(int(str(raw)))
+    if task is None or not ctx.state.can_read_task(ctx.user_id, task):
+        raise business(NOT_ALLOWED)
+    return task
+
+
+def _responsible(ctx: CallContext, raw: Any) -> int:
+    """A responsible user id that exists on the portal."""
+    user_id = php_int(raw)
+    if user_id not in ctx.state.users:
+        raise RestError(400, "ERROR_CORE", NO_RESPONSIBLE)
+    return user_id
+
+
+def _check_group(ctx: CallContext, group_id: int) -> None:
+    """A task may only be put in a group (0 = none) the caller is a member of."""
+    if group_id and not ctx.state.is_member(ctx.user_id, group_id):
+        raise business(NOT_ALLOWED)

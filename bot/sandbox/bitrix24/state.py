@@ -35,6 +35,7 @@ class PortalState:
     epics: dict[int, EpicRecord] = field(default_factory=dict)
     tasks: dict[int, TaskRecord] = field(default_factory=dict)
     items: dict[int, ScrumItemRecord] = field(default_factory=dict)
+    created: list[int] = field(default_factory=list)  # ids of tasks added through the REST API
 
     def add_user(self, name: str, last_name: str = "") -> int:
         """Create a user; ids count from 1."""
