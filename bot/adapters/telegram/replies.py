@@ -11,7 +11,9 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.adapters.telegram.context import BotContext
+from bot.adapters.telegram.outbox import Reply, outbox_of
 from bot.core.errors import BotError, NotLinked, TrackerError
+from bot.core.i18n import _
 from bot.core.render import fit
 from bot.core.render_errors import render_error
 
@@ -23,16 +25,47 @@ LINK_PAYLOAD = "link"
 def link_button(bot_username: str) -> InlineKeyboardMarkup:
     """A button that opens the private chat with the bot at the linking step."""
     url = f"https://t.me/{bot_username}?start={LINK_PAYLOAD}"
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Link my Bitrix24 account", url=url)]])
+    button = InlineKeyboardButton(_("Link my Bitrix24 account"), url=url)
+    return InlineKeyboardMarkup([[button]])
 
 
 async def reply(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None,
+    *, mergeable: bool = True,
+) -> None:
+    """Queue an HTML reply (quoting the command in groups) and return without waiting."""
+    outbox = outbox_of(message.get_bot())
+    if outbox is None:  # not started through the application: send it the plain way
+        await reply_now(message, text, markup)
+        return
+    outbox.post(_answer(message, text, markup, mergeable=mergeable))
+
+
+async def reply_now(
     message: Message, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message:
-    """Reply in HTML, quoting the command in groups."""
+    """Send an HTML reply after the chat's queued ones, never merged; the sent Message."""
+    outbox = outbox_of(message.get_bot())
+    if outbox is None:
+        in_group = message.chat.type != ChatType.PRIVATE
+        return await message.reply_text(
+            fit(text), parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=in_group
+        )
+    return await outbox.send_now(_answer(message, text, markup, mergeable=False))
+
+
+def _answer(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None, *, mergeable: bool
+) -> Reply:
+    """The reply to `message`: quoting it in groups, in its forum topic if any."""
     in_group = message.chat.type != ChatType.PRIVATE
-    return await message.reply_text(
-        fit(text), parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=in_group
+    return Reply(
+        chat_id=message.chat_id,
+        text=fit(text),
+        markup=markup,
+        reply_to=message.message_id if in_group else None,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        mergeable=mergeable,
     )
 
 

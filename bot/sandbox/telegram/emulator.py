@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import TracebackType
 
-from bot.sandbox.telegram.models import JSON, BotMessage, CallbackAnswer, ChatRecord, TgUser
+from bot.sandbox.telegram.limits import Gate, RateLimits
+from bot.sandbox.telegram.models import (
+    JSON,
+    BotMessage,
+    CallbackAnswer,
+    ChatRecord,
+    TgUser,
+    UpdateTiming,
+)
 from bot.sandbox.telegram.rules import (
     bot_command_entities,
     callback_data,
@@ -30,8 +38,10 @@ class TelegramEmulator:
         bot_first_name: str = "Scrum Test Bot",
         privacy_mode: bool = True,
         strict_html: bool = True,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.state = State(token, bot_username, bot_first_name, privacy_mode, strict_html)
+        self.state.gate.limits = rate_limits
         self._server = ApiServer(self.state)
         self._groups = 0
         self._queries = 0
@@ -67,6 +77,22 @@ class TelegramEmulator:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+    def set_rate_limits(self, limits: RateLimits | None) -> None:
+        """Answer sendMessage beyond Telegram's flood limits with 429 (None: no limits)."""
+        self.state.gate = Gate(limits)
+
+    def fail_next_sends(self, count: int, retry_after: int = 1) -> None:
+        """The next `count` sendMessage calls answer 429 "retry after `retry_after`"."""
+        self.state.gate.forced, self.state.gate.forced_retry_after = count, retry_after
+
+    def rate_limited(self) -> int:
+        """How many calls were answered 429 Too Many Requests."""
+        return sum(1 for _, description in self.errors if description.startswith("Too Many"))
+
+    def update_timings(self) -> list[UpdateTiming]:
+        """Each update: when it was queued and when getUpdates first handed it over."""
+        return list(self.state.timings.values())
 
     def add_private_chat(self, user: TgUser) -> int:
         """Open a private chat with `user` (as after /start); its id is the user's id."""

@@ -31,8 +31,9 @@ QUERY_INVALID = "query is too old and response timeout expired or query ID is in
 
 
 async def send_message(state: State, params: Params) -> JSON:
-    """sendMessage."""
+    """sendMessage; 429 when a forced failure or a flood limit says so."""
     chat = state.chat(chat_id_of(params))
+    state.gate.check(chat.id, chat.type != "private")
     rendered = render_text(params, strict_ampersand=state.strict_ampersand)
     markup = reply_markup(params)
     reply_to = _reply_target(state, chat, params)

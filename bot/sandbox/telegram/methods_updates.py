@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bot.sandbox.telegram.models import JSON, ApiError, bad_request
 from bot.sandbox.telegram.params import Params
 from bot.sandbox.telegram.state import Handler, State
@@ -44,7 +46,13 @@ async def get_updates(state: State, params: Params) -> list[JSON]:
     await state.pulse.wait_until(ready, timeout)
     if generation != state.poll_generation:
         raise ApiError(409, POLL_CONFLICT)
-    return _deliverable(state)[:limit]
+    delivered = _deliverable(state)[:limit]
+    at = time.time()
+    for update in delivered:
+        timing = state.timings.get(update["update_id"])
+        if timing is not None and timing.delivered_at is None:
+            timing.delivered_at = at
+    return delivered
 
 
 def _deliverable(state: State) -> list[JSON]:

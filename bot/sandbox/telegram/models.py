@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,18 @@ class BotMessage:
     edited: bool = False
     deleted: bool = False
     entities: list[JSON] = field(default_factory=list)
+    received_at: float = 0.0  # time.time() when the emulator got the sendMessage
+
+
+@dataclass
+class UpdateTiming:
+    """When an update was queued and when getUpdates first handed it to the bot."""
+
+    update_id: int
+    kind: str
+    chat_id: int | None
+    queued_at: float  # time.time()
+    delivered_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,7 @@ class StoredMessage:
     reply_to: int | None = None
     edit_date: int | None = None
     deleted: bool = False
+    received_at: float = field(default_factory=time.time)
 
     @property
     def from_bot(self) -> bool:
@@ -100,16 +114,18 @@ class StoredMessage:
             edited=self.edit_date is not None,
             deleted=self.deleted,
             entities=list(self.entities),
+            received_at=self.received_at,
         )
 
 
 class ApiError(Exception):
     """A Bot API error answer: HTTP status `code` and the `description` Telegram gives."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after
 
 
 def bad_request(reason: str) -> ApiError:

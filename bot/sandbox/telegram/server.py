@@ -20,9 +20,11 @@ ALL_METHODS: dict[str, Handler] = {
 }
 
 
-def error_response(code: int, description: str) -> web.Response:
-    """A Bot API error answer."""
-    body = {"ok": False, "error_code": code, "description": description}
+def error_response(code: int, description: str, retry_after: int | None = None) -> web.Response:
+    """A Bot API error answer; a 429 carries `parameters.retry_after`."""
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
     return web.json_response(body, status=code)
 
 
@@ -64,7 +66,7 @@ class ApiServer:
             result = await handler(self.state, await read_params(request))
         except ApiError as error:
             self.state.errors.append((name, error.description))
-            return error_response(error.code, error.description)
+            return error_response(error.code, error.description, error.retry_after)
         return web.json_response({"ok": True, "result": result}, dumps=_dumps)
 
     async def start(self, host: str, port: int) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.telegram.limits import Gate
 from bot.sandbox.telegram.models import (
     JSON,
     ApiError,
@@ -15,6 +16,7 @@ from bot.sandbox.telegram.models import (
     ChatRecord,
     StoredMessage,
     TgUser,
+    UpdateTiming,
 )
 from bot.sandbox.telegram.params import Params
 
@@ -82,6 +84,8 @@ class State:
     poll_generation: int = 0
     closing: bool = False
     pulse: Pulse = field(default_factory=Pulse)
+    gate: Gate = field(default_factory=Gate)
+    timings: dict[int, UpdateTiming] = field(default_factory=dict)
 
     @property
     def bot_id(self) -> int:
@@ -124,6 +128,8 @@ class State:
         update_id = self.next_update_id
         self.next_update_id += 1
         self.updates.append({"update_id": update_id, kind: payload})
+        chat = (payload.get("message") or payload).get("chat") or {}
+        self.timings[update_id] = UpdateTiming(update_id, kind, chat.get("id"), time.time())
         self.pulse.fire()
         return update_id
 
