@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.adapters.bitrix24.limiter import PortalRateLimits, parse_portal_rates, parse_rate
 from bot.adapters.storage.crypto import validate_key
 
 SETTINGS_HELP = """settings (environment variables, or a .env file in the working directory):
@@ -24,7 +25,15 @@ SETTINGS_HELP = """settings (environment variables, or a .env file in the workin
   BITRIX24_ALLOW_HTTP    accept http:// portal URLs (default off; for local emulators only)
   LOG_LEVEL              DEBUG, INFO (default), WARNING or ERROR
   SCRUM_CACHE_TTL        seconds a Scrum's sprints and epics are cached (default 600)
-  BITRIX24_TIMEOUT       seconds to wait for one Bitrix24 request (default 10)"""
+  BITRIX24_TIMEOUT       seconds to wait for one Bitrix24 request (default 10)
+  BITRIX24_RATE_LIMIT    requests per portal: BURST/PER_SECOND (default 50/2, Bitrix24's
+                         limit; Enterprise portals allow 250/5); the bot waits, never exceeds
+  BITRIX24_PORTAL_RATE_LIMITS
+                         per-portal overrides, e.g. big.bitrix24.ru=250/5,b.bitrix24.de=100/3
+  REDIS_URL              redis://host:6379/0 to share those limits between bot processes
+                         (default unset: each process keeps them in memory)
+  MAX_CONCURRENT_UPDATES updates handled at once across chats (default 64); one chat's
+                         updates always run in order; 1 handles one update at a time"""
 
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
@@ -46,6 +55,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     scrum_cache_ttl: float = Field(default=600.0, gt=0)
     bitrix24_timeout: float = Field(default=10.0, gt=0, le=300)
+    bitrix24_rate_limit: str = "50/2"
+    bitrix24_portal_rate_limits: str = ""
+    redis_url: SecretStr | None = None
+    max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -80,6 +93,33 @@ class Settings(BaseSettings):
             validate_key(value.get_secret_value())
             return value
         return None
+
+    @field_validator("bitrix24_rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        parse_rate(value)
+        return value.strip()
+
+    @field_validator("bitrix24_portal_rate_limits")
+    @classmethod
+    def _portal_rate_limits(cls, value: str) -> str:
+        parse_portal_rates(value)
+        return value.strip()
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().strip().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return SecretStr(value.get_secret_value().strip())
+
+    @property
+    def rate_limits(self) -> PortalRateLimits:
+        """The request budget of every portal, and the per-portal overrides."""
+        overrides = parse_portal_rates(self.bitrix24_portal_rate_limits)
+        return PortalRateLimits(parse_rate(self.bitrix24_rate_limit), overrides)
 
     @field_validator("log_level")
     @classmethod

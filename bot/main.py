@@ -15,19 +15,30 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder
 
 from bot.adapters.bitrix24.client import Bitrix24Client
+from bot.adapters.bitrix24.limiter import MemoryLimiter, RateLimiter
+from bot.adapters.bitrix24.redis_limiter import RedisLimiter
 from bot.adapters.bitrix24.tracker import Bitrix24Tracker
 from bot.adapters.storage.crypto import SecretBox, load_or_create_key
 from bot.adapters.storage.database import create_engine, upgrade_schema
 from bot.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
 from bot.adapters.telegram.app import publish_commands, register_handlers
 from bot.adapters.telegram.context import CONTEXT_TYPES, BotApplication
+from bot.adapters.telegram.outbox import close_outbox, open_outbox
+from bot.adapters.telegram.processor import ChatOrderedProcessor
 from bot.config import Settings
 from bot.core.errors import StorageError
+from bot.locales import load_catalogs
 from bot.services.accounts import Accounts
+from bot.services.adopt import Adopt
+from bot.services.audit import Audit
 from bot.services.bundle import UseCases
+from bot.services.buttons import Buttons
 from bot.services.catalog import ScrumCatalog
+from bot.services.languages import Languages
+from bot.services.new_task import NewTasks
 from bot.services.scrum_reads import ScrumReads
 from bot.services.task_writes import TaskWrites
+from bot.services.undo import Undo
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +54,7 @@ class Resources:
     settings: Settings
     engine: AsyncEngine | None = None
     http: aiohttp.ClientSession | None = None
+    limiter: RateLimiter | None = None
 
     async def open(self) -> UseCases:
         """Open the database and the one HTTP session; build the use cases."""
@@ -50,14 +62,30 @@ class Resources:
         self.engine = create_engine(settings.database_url)
         box = SecretBox(self._secret_key())
         self.http = aiohttp.ClientSession()
-        tracker = Bitrix24Tracker(Bitrix24Client(self.http, timeout=settings.bitrix24_timeout))
+        self.limiter = self._limiter()
+        client = Bitrix24Client(self.http, timeout=settings.bitrix24_timeout, limiter=self.limiter)
+        tracker = Bitrix24Tracker(client)
         uow_factory = SqlUnitOfWorkFactory(self.engine, box)
         catalog = ScrumCatalog(tracker, utc_now, timedelta(seconds=settings.scrum_cache_ttl))
+        buttons = Buttons(uow_factory, catalog, utc_now)
         return UseCases(
             accounts=Accounts(uow_factory, tracker, settings.bitrix24_allow_http),
             writes=TaskWrites(uow_factory, tracker, catalog, utc_now),
             reads=ScrumReads(uow_factory, tracker, catalog),
+            languages=Languages(uow_factory, utc_now),
+            buttons=buttons,
+            new_tasks=NewTasks(uow_factory, tracker, catalog, utc_now),
+            adopt=Adopt(uow_factory, tracker, catalog, buttons, utc_now),
+            undo=Undo(uow_factory, tracker, catalog, utc_now),
+            audit=Audit(uow_factory),
         )
+
+    def _limiter(self) -> RateLimiter:
+        """Per-portal request budgets: shared through Redis when REDIS_URL is set."""
+        redis_url, limits = self.settings.redis_url, self.settings.rate_limits
+        if redis_url is None:
+            return MemoryLimiter(limits)
+        return RedisLimiter(redis_url.get_secret_value(), limits)
 
     def _secret_key(self) -> bytes:
         key = self.settings.bot_secret_key
@@ -68,20 +96,28 @@ class Resources:
     async def close(self) -> None:
         if self.http is not None:
             await self.http.close()
+        if self.limiter is not None:
+            await self.limiter.close()
         if self.engine is not None:
             await self.engine.dispose()
 
 
 def build_application(settings: Settings) -> BotApplication:
     """The PTB Application with every handler; resources open in post_init."""
+    load_catalogs()
     resources = Resources(settings)
 
     async def post_init(application: BotApplication) -> None:
         application.bot_data.use_cases = await resources.open()
+        open_outbox(application.bot)
         await publish_commands(application)
         log.info("bot @%s started", application.bot.username)
 
-    async def post_shutdown(_application: BotApplication) -> None:
+    async def post_stop(application: BotApplication) -> None:
+        await close_outbox(application.bot)  # while the bot can still send
+
+    async def post_shutdown(application: BotApplication) -> None:
+        await close_outbox(application.bot, timeout=0.0)
         await resources.close()
 
     application: BotApplication = (
@@ -89,7 +125,9 @@ def build_application(settings: Settings) -> BotApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .context_types(CONTEXT_TYPES)
+        .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

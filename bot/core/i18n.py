@@ -1,9 +1,10 @@
 """The language a reply is written in: gettext catalogs chosen per update, no I/O here.
 
 Catalogs are compiled `.mo` files loaded once at start by the composition root and handed to
-`install`. Each update sets its language with `use_language` (a context variable, so concurrent
-updates never see each other's choice); `_` and `ngettext` translate into it. Strings only
-marked for extraction, translated later, go through `N_`.
+`install`. Each update sets its language with `set_language` (for the rest of its task) or
+`use_language` (for a block): a context variable, so concurrent updates never see each other's
+choice; `_` and `ngettext` translate into it. Strings only marked for extraction, translated
+where they are shown, go through `N_`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def use_language(code: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def set_language(code: str) -> None:
+    """Translate into `code` for the rest of the current task (one update's handling)."""
+    _current.set(code if code in LANGUAGES else DEFAULT_LANGUAGE)
+
+
 def _(message: str) -> str:
     """`message` in the current language."""
     return _catalogs.get(_current.get(), _NULL).gettext(message)
@@ -61,3 +67,17 @@ def pick_language(member: str | None, chat: str | None, telegram: str | None) ->
         if choice in LANGUAGES:
             return choice
     return "ru" if (telegram or "").lower().startswith("ru") else DEFAULT_LANGUAGE
+
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+RESET = ""  # `/lang auto`: forget the choice
+_CHOICES = {
+    "en": "en", "english": "en", "eng": "en", "английский": "en", "англ": "en",
+    "ru": "ru", "russian": "ru", "rus": "ru", "русский": "ru", "рус": "ru",
+    "auto": RESET, "reset": RESET, "авто": RESET, "сброс": RESET,
+}
+
+
+def language_choice(word: str) -> str | None:
+    """What `/lang <word>` asks for: a language code, RESET, or None when not understood."""
+    return _CHOICES.get(word.strip().casefold())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -146,6 +147,17 @@ class ItemChanges:
 
 
 @dataclass(frozen=True)
+class ItemWrite:
+    """One Scrum item write of a bulk request."""
+
+    task_id: int
+    changes: ItemChanges
+    # the task has no Scrum item yet: changes carry entity_id and created_by; the item is
+    # not read first
+    create: bool = False
+
+
+@dataclass(frozen=True)
 class Member:
     """A Telegram user linked to their own Bitrix24 account."""
 
@@ -183,3 +195,13 @@ class Change:
     new_value: str | None
     outcome: str  # "ok" or "error"
     error_code: str | None = None
+    # what undo needs: the raw values (points string, entity id, epic id, sort), the message's
+    # batch key, and the undo marks
+    old_raw: str | None = None  # None: nothing to restore (the item did not exist, or failed)
+    new_raw: str | None = None
+    batch: str = ""
+    member_name: str = ""
+    undo_of: str | None = None  # the batch this change undid
+    undone: bool = False
+    # the row's number, set when read back from the log; not part of what the change is
+    id: int | None = dataclasses.field(default=None, compare=False)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.core.model import Epic, ScrumItem, Sprint, TaskInfo
+from bot.core.errors import TrackerError
+from bot.core.model import Change, Epic, ScrumItem, Sprint, TaskInfo
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,63 @@ class EpicList:
 class Refreshed:
     sprints: int
     epics: int
+
+
+@dataclass(frozen=True)
+class TaskFailed:
+    """One task of a message that could not be changed, and why."""
+
+    task_id: int
+    title: str | None  # known when Bitrix24 read the task before refusing
+    error: TrackerError
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What one message changed: a result per task in the order typed, and its undo key."""
+
+    results: tuple[FieldChanged | TaskFailed, ...]
+    batch: str | None  # the key the Undo button carries; None when nothing can be undone
+
+    @property
+    def failed(self) -> int:
+        return sum(isinstance(result, TaskFailed) for result in self.results)
+
+    @property
+    def changed(self) -> int:
+        return len(self.results) - self.failed
+
+
+@dataclass(frozen=True)
+class UndoConflict:
+    """A task undo left alone: someone changed the field since the bot wrote it."""
+
+    task_id: int
+    title: str
+    field: str
+    current: str  # the value it holds now, as members read it
+
+
+class UndoStatus(StrEnum):
+    DONE = "done"
+    NOTHING = "nothing"  # no change of this member to undo
+    ALREADY = "already"  # this message's changes were undone before
+    NOT_YOURS = "not_yours"  # the button belongs to another member
+    EXPIRED = "expired"  # the button is older than the undo window
+
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    """What an undo restored (field before → after is "written → restored"), refused or failed."""
+
+    status: UndoStatus
+    owner: str = ""  # who may undo it, for NOT_YOURS
+    results: tuple[FieldChanged | UndoConflict | TaskFailed, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskLog:
+    """`/log 42`: the changes the bot made or tried on the task, newest first."""
+
+    task_id: int
+    changes: tuple[Change, ...]

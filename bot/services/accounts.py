@@ -21,12 +21,17 @@ class Accounts:
     allow_http: bool = False
 
     async def link(self, telegram_id: int, url: str, language: str | None = None) -> Linked:
-        """Check the webhook with `user.current` and store it (encrypted by the store)."""
+        """Check the webhook with `user.current` and store it (encrypted by the store).
+
+        `language` is the member's /lang choice; relinking keeps the one already stored.
+        """
         credential = parse_webhook_url(url, allow_http=self.allow_http)
         user = await self.tracker.current_user(credential)
         if user.id != credential.user_id:
             raise InvalidWebhook("user_mismatch")
         async with self.uow_factory() as uow:
+            old = await uow.members.get(telegram_id)
+            language = language or (old.language if old else None)
             await uow.members.save(Member(telegram_id, credential, user.name, language))
             await uow.commit()
         return Linked(user.name, credential.portal)

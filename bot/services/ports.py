@@ -10,15 +10,19 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from bot.core.buttons import Keyboard
+from bot.core.errors import TrackerError
 from bot.core.model import (
     Change,
     ChatBinding,
     Credential,
     ItemChanges,
+    ItemWrite,
     Member,
     PortalUser,
     ScrumGroup,
     ScrumSnapshot,
+    TaskInfo,
     TaskState,
 )
 
@@ -45,6 +49,17 @@ class Tracker(Protocol):
         """The task's fields and its Scrum item, in one request; TaskNotFound if invisible."""
         ...
 
+    async def read_tasks(
+        self, credential: Credential, task_ids: Sequence[int]
+    ) -> list[TaskState | TrackerError]:
+        """Each task's fields and Scrum item, in order; per-task errors returned, not raised.
+
+        As `read_task` per task (no Scrum item: `item=None`; invisible: `TaskNotFound` or
+        `AccessDenied` in its place); request-level failures are raised. Up to 25 tasks cost
+        one request, more at most ceil(N/50) + 1.
+        """
+        ...
+
     async def update_item(
         self, credential: Credential, task_id: int, changes: ItemChanges, *, create: bool = False
     ) -> TaskState:
@@ -55,6 +70,33 @@ class Tracker(Protocol):
         info) and nothing is written; with `create=True` the item is not read (it does not
         exist yet) and `changes` must carry `entity_id` and `created_by`.
         """
+        ...
+
+    async def update_items(
+        self, credential: Credential, writes: Sequence[ItemWrite]
+    ) -> list[TaskState | TrackerError]:
+        """Write many items; per task the state read just before, or that task's error (in order).
+
+        A task's own failure is returned in its place (`TaskNotFound`, `AccessDenied`,
+        `NotInScrum` carrying the task's info, `EpicNotFound`, ...) and never stops the others;
+        request-level failures (`PortalUnavailable`, `CredentialsRejected`, `RateLimited`) are
+        raised, except once some writes went through: then each task a later failed request
+        left unwritten gets that request's error in its place. Up to 16 writes cost one
+        request, more cost at most ceil(N/25) + 1.
+        """
+        ...
+
+    async def create_task(
+        self, credential: Credential, group_id: int, title: str, responsible_id: int
+    ) -> TaskInfo:
+        """`tasks.task.add` in the group; never repeated blindly (a repeat would duplicate it).
+
+        The new task has no Scrum item; the caller writes `entity_id` and `created_by` next.
+        """
+        ...
+
+    async def move_to_group(self, credential: Credential, task_id: int, group_id: int) -> None:
+        """`tasks.task.update` with GROUP_ID: the task joins another project (workgroup)."""
         ...
 
 
@@ -87,9 +129,47 @@ class ScrumCacheRepository(Protocol):
 
 
 class ChangeLog(Protocol):
+    """The audit log: every write the bot tried, grouped by message (`batch`) for undo."""
+
     async def add(self, change: Change) -> None: ...
 
-    async def for_task(self, portal: str, task_id: int, limit: int = 20) -> Sequence[Change]: ...
+    async def add_many(self, changes: Sequence[Change]) -> None:
+        """Record one message's changes together."""
+        ...
+
+    async def for_task(self, portal: str, task_id: int, limit: int = 20) -> Sequence[Change]:
+        """The task's latest changes, newest first (with their ids)."""
+        ...
+
+    async def batch(self, key: str) -> Sequence[Change]:
+        """The changes one message made, in order; empty when the key is unknown."""
+        ...
+
+    async def last_batch(self, chat_id: int, telegram_user_id: int) -> str | None:
+        """The member's latest batch in the chat that undo could restore, if any."""
+        ...
+
+    async def mark_undone(self, key: str) -> None:
+        """Every change of the batch is undone (or its undo was tried and refused)."""
+        ...
+
+
+class ButtonStore(Protocol):
+    """Inline keyboards by key: what their buttons do, in which chat, until when."""
+
+    async def save(self, keyboard: Keyboard) -> None:
+        """Insert the keyboard; keyboards expired by its `created_at` are pruned."""
+        ...
+
+    async def get(self, key: str) -> Keyboard | None: ...
+
+    async def attach(self, key: str, message_id: int) -> None:
+        """Note the message that carries the keyboard."""
+        ...
+
+    async def claim(self, key: str) -> bool:
+        """Delete the keyboard; False when it was already gone (pressed twice, or expired)."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -99,6 +179,7 @@ class UnitOfWork(Protocol):
     chats: ChatRepository
     scrum_cache: ScrumCacheRepository
     changes: ChangeLog
+    buttons: ButtonStore
 
     async def __aenter__(self) -> Self: ...
 

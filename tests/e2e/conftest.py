@@ -118,6 +118,8 @@ async def stop_bot(application: BotApplication) -> None:
     assert application.updater is not None
     await application.updater.stop()
     await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
     await application.shutdown()
     assert application.post_shutdown is not None
     await application.post_shutdown(application)

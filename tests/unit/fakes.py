@@ -6,11 +6,13 @@ and tests look at what the portal holds (`FakeTracker.items`) or what the store 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
+from bot.core.buttons import Keyboard
 from bot.core.errors import (
     AccessDenied,
     CredentialsRejected,
@@ -20,6 +22,7 @@ from bot.core.errors import (
     ItemNotCreated,
     NotInScrum,
     TaskNotFound,
+    TrackerError,
 )
 from bot.core.model import (
     Change,
@@ -27,6 +30,7 @@ from bot.core.model import (
     Credential,
     Epic,
     ItemChanges,
+    ItemWrite,
     Member,
     PortalUser,
     ScrumGroup,
@@ -37,6 +41,7 @@ from bot.core.model import (
     TaskState,
 )
 from bot.services.ports import (
+    ButtonStore,
     ChangeLog,
     ChatRepository,
     MemberRepository,
@@ -45,6 +50,7 @@ from bot.services.ports import (
 )
 
 PORTAL = "https://team.bitrix24.com"
+NOT_ALLOWED = "Action on the task is not allowed"  # `tasks.task.add|update` refusing a member
 K = TypeVar("K")
 T = TypeVar("T")
 V = TypeVar("V")
@@ -155,13 +161,73 @@ class FakeTracker:
         info = self._task(self._caller(credential), task_id)
         return TaskState(info, self.items.get(task_id))
 
+    async def read_tasks(
+        self, credential: Credential, task_ids: Sequence[int]
+    ) -> list[TaskState | TrackerError]:
+        """Each task as `read_task` sees it; a task's failure is returned in its place."""
+        self.calls.append("read_tasks")
+        caller = self._caller(credential)
+        results: list[TaskState | TrackerError] = []
+        for task_id in task_ids:
+            try:
+                results.append(TaskState(self._task(caller, task_id), self.items.get(task_id)))
+            except TrackerError as error:
+                results.append(error)
+        return results
+
     async def update_item(
         self, credential: Credential, task_id: int, changes: ItemChanges, *, create: bool = False
     ) -> TaskState:
         self.calls.append("update_item")
         if not changes.as_fields():
             raise ValueError("update_item needs at least one field to change")
+        return self._write(self._caller(credential), task_id, changes, create)
+
+    async def update_items(
+        self, credential: Credential, writes: Sequence[ItemWrite]
+    ) -> list[TaskState | TrackerError]:
+        """Each write on its own: a task's failure is returned in its place, never raised."""
+        self.calls.append("update_items")
+        if any(not w.changes.as_fields() for w in writes):
+            raise ValueError("update_items needs at least one field to change per task")
         caller = self._caller(credential)
+        results: list[TaskState | TrackerError] = []
+        for write in writes:
+            try:
+                results.append(self._write(caller, write.task_id, write.changes, write.create))
+            except TrackerError as error:
+                results.append(error)
+        return results
+
+    async def create_task(
+        self, credential: Credential, group_id: int, title: str, responsible_id: int
+    ) -> TaskInfo:
+        """A new task (no Scrum item) in a group the caller belongs to."""
+        self.calls.append("create_task")
+        caller = self._caller(credential)
+        if group_id not in self.groups or not self._sees(caller, group_id):
+            raise AccessDenied("0", NOT_ALLOWED)
+        person = self.users.get(responsible_id)
+        info = TaskInfo(
+            id=max(self.tasks, default=0) + 1, title=title, status=2,
+            responsible=person.name if person else f"User {responsible_id}", group_id=group_id,
+        )  # fmt: skip
+        self.tasks[info.id] = info
+        return info
+
+    async def move_to_group(self, credential: Credential, task_id: int, group_id: int) -> None:
+        """The task joins another group; its old Scrum item stays behind (like the portal)."""
+        self.calls.append("move_to_group")
+        caller = self._caller(credential)
+        info = self.tasks.get(task_id)
+        visible = info is not None and (not info.group_id or self._sees(caller, info.group_id))
+        joined = group_id in self.groups and self._sees(caller, group_id)
+        if info is None or not visible or not joined:
+            raise AccessDenied("0", NOT_ALLOWED)  # what `tasks.task.update` says to all three
+        self.tasks[task_id] = replace(info, group_id=group_id)
+
+    def _write(self, caller: int, task_id: int, changes: ItemChanges, create: bool) -> TaskState:
+        """One item write with the portal's checks; the state before it."""
         info = self._task(caller, task_id)
         old = self.items.get(task_id)
         if old is None and not create:
@@ -234,6 +300,7 @@ class InMemoryStore:
     chats: dict[int, ChatBinding] = field(default_factory=dict)
     scrum_cache: dict[tuple[str, int], ScrumSnapshot] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    buttons: dict[str, Keyboard] = field(default_factory=dict)
     commits: int = 0
     rollbacks: int = 0
 
@@ -312,21 +379,67 @@ class InMemoryScrumCache:
 
 
 class InMemoryChangeLog:
+    """The audit log: rows get ids as they are added; undo marks wait for the commit."""
+
     def __init__(self, committed: list[Change]) -> None:
         self.committed = committed
         self.pending: list[Change] = []
+        self.pending_undone: set[str] = set()
 
     async def add(self, change: Change) -> None:
-        self.pending.append(change)
+        self.pending.append(replace(change, id=len(self.committed) + len(self.pending) + 1))
+
+    async def add_many(self, changes: Sequence[Change]) -> None:
+        for change in changes:
+            await self.add(change)
 
     async def for_task(self, portal: str, task_id: int, limit: int = 20) -> list[Change]:
-        rows = [c for c in self.committed + self.pending
-                if c.portal == portal and c.task_id == task_id]
+        rows = [c for c in self._rows() if c.portal == portal and c.task_id == task_id]
         return rows[::-1][:limit]
 
+    async def batch(self, key: str) -> list[Change]:
+        return [c for c in self._rows() if key and c.batch == key]
+
+    async def last_batch(self, chat_id: int, telegram_user_id: int) -> str | None:
+        rows = [c for c in self._rows()
+                if (c.chat_id, c.telegram_user_id) == (chat_id, telegram_user_id)
+                and c.outcome == "ok" and not c.undone and c.undo_of is None
+                and c.old_raw is not None and c.old_raw != c.new_raw and c.batch]
+        return rows[-1].batch if rows else None
+
+    async def mark_undone(self, key: str) -> None:
+        self.pending_undone.add(key)
+
+    def _rows(self) -> list[Change]:
+        return [replace(c, undone=True) if c.batch in self.pending_undone else c
+                for c in self.committed + self.pending]
+
     def commit(self) -> None:
-        self.committed.extend(self.pending)
+        self.committed[:] = self._rows()
         self.pending.clear()
+        self.pending_undone.clear()
+
+
+class InMemoryButtons:
+    def __init__(self, table: _Table[str, Keyboard]) -> None:
+        self._table = table
+
+    async def save(self, keyboard: Keyboard) -> None:
+        for key in [k for k, v in self._table.committed.items()
+                    if v.expires_at < keyboard.created_at]:
+            self._table.delete(key)
+        self._table.put(keyboard.key, keyboard)
+
+    async def get(self, key: str) -> Keyboard | None:
+        return self._table.get(key)
+
+    async def attach(self, key: str, message_id: int) -> None:
+        keyboard = self._table.get(key)
+        if keyboard is not None:
+            self._table.put(key, replace(keyboard, message_id=message_id))
+
+    async def claim(self, key: str) -> bool:
+        return self._table.delete(key)
 
 
 class InMemoryUnitOfWork:
@@ -338,10 +451,12 @@ class InMemoryUnitOfWork:
         self._chats = _Table(store.chats)
         self._cache = _Table(store.scrum_cache)
         self._log = InMemoryChangeLog(store.changes)
+        self._buttons = _Table(store.buttons)
         self.members: MemberRepository = InMemoryMembers(self._members)
         self.chats: ChatRepository = InMemoryChats(self._chats)
         self.scrum_cache: ScrumCacheRepository = InMemoryScrumCache(self._cache)
         self.changes: ChangeLog = self._log
+        self.buttons: ButtonStore = InMemoryButtons(self._buttons)
 
     async def __aenter__(self) -> Self:
         return self
@@ -355,14 +470,15 @@ class InMemoryUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
-        for table in (self._members, self._chats, self._cache, self._log):
+        for table in (self._members, self._chats, self._cache, self._log, self._buttons):
             table.commit()
         self.store.commits += 1
 
     async def rollback(self) -> None:
-        tables = (self._members, self._chats, self._cache)
-        if any(t.pending for t in tables) or self._log.pending:
+        tables = (self._members, self._chats, self._cache, self._buttons)
+        if any(t.pending for t in tables) or self._log.pending or self._log.pending_undone:
             self.store.rollbacks += 1
         for table in tables:
             table.pending.clear()
         self._log.pending.clear()
+        self._log.pending_undone.clear()

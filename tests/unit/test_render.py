@@ -396,7 +396,8 @@ def test_a_usage_reply_with_a_detail_escapes_the_word_typed() -> None:
 
     assert render_error(caught.value) == (
         f"“{NASTY_HTML}” is not a task number (like 42 or #42).\n"
-        "Usage: /sp &lt;task&gt; &lt;points&gt;  e.g. /sp 42 8, /sp 42 ?, /sp 42 - (clear)"
+        "Usage: /sp &lt;tasks&gt; &lt;points&gt;  e.g. /sp 42 8, /sp 42 43 44 5, "
+        "/sp 42 8 43 5, /sp 42 ?, /sp 42 - (clear)"
     )
 
 

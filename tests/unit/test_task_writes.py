@@ -17,8 +17,9 @@ from bot.core.errors import (
 )
 from bot.core.grammar import parse_epic, parse_move, parse_rank, parse_sp
 from bot.core.model import Epic, ScrumItem, Sprint, SprintStatus
-from bot.core.render import field_changed
+from bot.core.outcomes import FieldChanged
 from bot.core.render_errors import render_error
+from bot.core.render_writes import write_report
 from tests.unit.fakes import PORTAL
 from tests.unit.team import (
     ANNA,
@@ -46,8 +47,8 @@ async def test_sp_writes_a_string_and_reports_before_and_after(team: Team) -> No
     outcome = await team.writes.set_points(CHAT, BORIS, parse_sp(["42", "8"]))
 
     assert team.tracker.items[42].story_points == "8"
-    assert field_changed(outcome) == "<b>#42</b> Fix login crash: story points 5 → 8"
-    assert team.tracker.calls == ["update_item"]  # no cache needed, one request
+    assert write_report(outcome) == "<b>#42</b> Fix login crash: story points 5 → 8"
+    assert team.tracker.calls == ["update_items"]  # no cache needed, one request
     assert team.store.commits == 1
 
 
@@ -58,13 +59,13 @@ async def test_sp_normalises_decimals_and_clears_with_a_dash(team: Team) -> None
     cleared = await team.writes.set_points(CHAT, BORIS, parse_sp(["42", "-"]))
 
     assert team.tracker.items[42].story_points == ""
-    assert field_changed(cleared) == "<b>#42</b> Fix login crash: story points 0.5 → —"
+    assert write_report(cleared) == "<b>#42</b> Fix login crash: story points 0.5 → —"
 
 
 async def test_sp_with_the_same_value_says_already(team: Team) -> None:
     outcome = await team.writes.set_points(CHAT, BORIS, parse_sp(["42", "5"]))
 
-    assert field_changed(outcome) == "<b>#42</b> Fix login crash: story points already 5"
+    assert write_report(outcome) == "<b>#42</b> Fix login crash: story points already 5"
 
 
 # -- /move ----------------------------------------------------------------------------------
@@ -89,9 +90,9 @@ async def test_move_resolves_the_target_in_a_warm_cache(
     outcome = await team.writes.move(CHAT, BORIS, parse_move(["42", *words]))
 
     assert team.tracker.items[42].entity_id == entity
-    assert field_changed(outcome) == f"<b>#42</b> Fix login crash: moved {reply}"
+    assert write_report(outcome) == f"<b>#42</b> Fix login crash: moved {reply}"
     assert team.calls("load_scrum") == 0
-    assert team.tracker.calls == ["update_item"]
+    assert team.tracker.calls == ["update_items"]
 
 
 async def test_move_to_backlog_names_the_sprint_it_left(team: Team) -> None:
@@ -100,7 +101,7 @@ async def test_move_to_backlog_names_the_sprint_it_left(team: Team) -> None:
     outcome = await team.writes.move(CHAT, ANNA, parse_move(["43", "backlog"]))
 
     assert team.tracker.items[43].entity_id == BACKLOG
-    assert field_changed(outcome) == "<b>#43</b> Checkout page: moved Sprint 2 → Backlog"
+    assert write_report(outcome) == "<b>#43</b> Checkout page: moved Sprint 2 → Backlog"
 
 
 async def test_move_to_where_the_task_already_is_says_so(team: Team) -> None:
@@ -108,7 +109,7 @@ async def test_move_to_where_the_task_already_is_says_so(team: Team) -> None:
 
     outcome = await team.writes.move(CHAT, ANNA, parse_move(["43", "active"]))
 
-    assert field_changed(outcome) == "<b>#43</b> Checkout page: already in Sprint 2"
+    assert write_report(outcome) == "<b>#43</b> Checkout page: already in Sprint 2"
 
 
 async def test_move_with_a_cold_cache_loads_the_scrum_once_and_keeps_it(team: Team) -> None:
@@ -140,7 +141,7 @@ async def test_move_into_a_completed_sprint_is_refused_and_nothing_is_written(
 
     assert caught.value.sprint_name == "Sprint 1"
     assert team.tracker.items[42].entity_id == BACKLOG
-    assert team.calls("update_item") == 0
+    assert team.calls("update_items") == 0
 
 
 async def test_move_to_an_unknown_name_reloads_once_and_suggests(team: Team) -> None:
@@ -154,7 +155,7 @@ async def test_move_to_an_unknown_name_reloads_once_and_suggests(team: Team) -> 
     assert "Sprint 3" in caught.value.suggestions
     assert "Sprint 1" not in caught.value.suggestions  # completed sprints are not offered
     assert team.calls("load_scrum") == 1
-    assert team.calls("update_item") == 0
+    assert team.calls("update_items") == 0
     assert team.tracker.items[42].entity_id == BACKLOG
 
 
@@ -172,7 +173,8 @@ async def test_move_to_a_sprint_created_after_the_cache_reloads_and_moves(team: 
     outcome = await team.writes.move(CHAT, BORIS, parse_move(["42", "hardening"]))
 
     assert team.tracker.items[42].entity_id == 105
-    assert outcome.after == "Hardening"
+    assert outcome.results == (
+        FieldChanged(42, "Fix login crash", "moved", "Backlog", "Hardening"),)
     assert team.calls("load_scrum") == 1
     cached = team.store.scrum_cache[(PORTAL, MOBILE)]
     assert "Hardening" in [s.name for s in cached.sprints]
@@ -212,7 +214,7 @@ async def test_epic_by_name_or_id(
     outcome = await team.writes.set_epic(CHAT, BORIS, parse_epic(["42", *words]))
 
     assert team.tracker.items[42].epic_id == epic_id
-    assert field_changed(outcome) == f"<b>#42</b> Fix login crash: {reply}"
+    assert write_report(outcome) == f"<b>#42</b> Fix login crash: {reply}"
 
 
 async def test_epic_none_detaches(team: Team) -> None:
@@ -221,7 +223,7 @@ async def test_epic_none_detaches(team: Team) -> None:
     outcome = await team.writes.set_epic(CHAT, ANNA, parse_epic(["43", "none"]))
 
     assert team.tracker.items[43].epic_id == 0
-    assert field_changed(outcome) == "<b>#43</b> Checkout page: epic Payments → no epic"
+    assert write_report(outcome) == "<b>#43</b> Checkout page: epic Payments → no epic"
 
 
 async def test_epic_unknown_name_suggests_and_writes_nothing(team: Team) -> None:
@@ -232,7 +234,7 @@ async def test_epic_unknown_name_suggests_and_writes_nothing(team: Team) -> None
 
     assert caught.value.kind == "epic"
     assert caught.value.suggestions[0] == "Payments"
-    assert team.calls("update_item") == 0
+    assert team.calls("update_items") == 0
     assert team.tracker.items[42].epic_id == 0
 
 
@@ -252,7 +254,7 @@ async def test_rank_sets_the_sort_order(team: Team) -> None:
     outcome = await team.writes.set_rank(CHAT, BORIS, parse_rank(["42", "-5"]))
 
     assert team.tracker.items[42].sort == -5
-    assert field_changed(outcome) == "<b>#42</b> Fix login crash: rank 10 → -5"
+    assert write_report(outcome) == "<b>#42</b> Fix login crash: rank 10 → -5"
 
 
 # -- tasks that are not Scrum items yet -----------------------------------------------------
@@ -265,8 +267,8 @@ async def test_sp_on_a_task_of_this_scrum_without_an_item_creates_it_in_the_back
 
     item = team.tracker.items[44]
     assert (item.entity_id, item.story_points) == (BACKLOG, "3")
-    assert field_changed(outcome) == "<b>#44</b> Write onboarding copy: story points — → 3"
-    assert team.tracker.calls == ["update_item", "load_scrum", "update_item"]
+    assert write_report(outcome) == "<b>#44</b> Write onboarding copy: story points — → 3"
+    assert team.tracker.calls == ["update_items", "load_scrum", "update_items"]
     [row] = team.store.changes
     assert (row.old_value, row.new_value, row.outcome) == ("—", "3", "ok")
 
@@ -277,7 +279,9 @@ async def test_move_of_a_task_without_an_item_creates_it_in_the_sprint(team: Tea
     outcome = await team.writes.move(CHAT, BORIS, parse_move(["44", "next"]))
 
     assert team.tracker.items[44].entity_id == SPRINT_3
-    assert (outcome.before, outcome.after) == ("—", "Sprint 3")
+    [line] = outcome.results
+    assert isinstance(line, FieldChanged) and (line.before, line.after) == ("—", "Sprint 3")
+    assert outcome.batch is None  # nothing to restore: the item did not exist
     assert team.calls("load_scrum") == 0
 
 
@@ -288,7 +292,7 @@ async def test_a_task_of_another_group_is_refused_and_not_created(team: Team) ->
     assert caught.value.task is not None
     assert caught.value.task.title == "Landing page"
     assert 45 not in team.tracker.items
-    assert team.tracker.calls == ["update_item"]
+    assert team.tracker.calls == ["update_items"]
     [row] = team.store.changes
     assert (row.task_id, row.outcome, row.error_code) == (45, "error", "0")
 
@@ -301,7 +305,7 @@ async def test_moving_another_scrums_task_into_this_scrum_is_refused(team: Team)
 
     assert render_error(caught.value, 46) == "#46 is not in this Scrum's backlog or sprints."
     assert team.tracker.items[46].entity_id == 301
-    assert team.calls("update_item") == 1
+    assert team.calls("update_items") == 1
 
 
 # -- the audit log --------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""The SQLAlchemy audit log of the writes the bot made or tried."""
+"""The SQLAlchemy audit log of the writes the bot made or tried (behind `/log` and undo)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.storage.errors import storage_errors
@@ -13,28 +14,21 @@ from bot.core.model import Change
 
 
 class SqlChangeLog:
-    """Appends changes and reads a task's history, newest first."""
+    """Appends changes, reads a task's history newest first, finds and marks undo batches."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, change: Change) -> None:
         """Record one change."""
-        values = {
-            "at": as_utc(change.at),
-            "chat_id": change.chat_id,
-            "telegram_user_id": change.telegram_user_id,
-            "portal": change.portal,
-            "bitrix_user_id": change.bitrix_user_id,
-            "task_id": change.task_id,
-            "field": change.field,
-            "old_value": change.old_value,
-            "new_value": change.new_value,
-            "outcome": change.outcome,
-            "error_code": change.error_code,
-        }
-        with storage_errors("recording a change"):
-            await self._session.execute(insert(ChangeRow).values(values))
+        await self.add_many([change])
+
+    async def add_many(self, changes: Sequence[Change]) -> None:
+        """Record one message's changes in one statement."""
+        if not changes:
+            return
+        with storage_errors("recording changes"):
+            await self._session.execute(insert(ChangeRow), [_values(c) for c in changes])
 
     async def for_task(self, portal: str, task_id: int, limit: int = 20) -> Sequence[Change]:
         """The task's latest `limit` changes, newest first."""
@@ -47,6 +41,63 @@ class SqlChangeLog:
         with storage_errors("reading the change log"):
             rows = (await self._session.scalars(query)).all()
         return tuple(_change(row) for row in rows)
+
+    async def batch(self, key: str) -> Sequence[Change]:
+        """The changes one message made, in the order made."""
+        if not key:
+            return ()
+        query = select(ChangeRow).where(ChangeRow.batch == key).order_by(ChangeRow.id)
+        with storage_errors("reading a batch of changes"):
+            rows = (await self._session.scalars(query)).all()
+        return tuple(_change(row) for row in rows)
+
+    async def last_batch(self, chat_id: int, telegram_user_id: int) -> str | None:
+        """The member's latest batch in the chat with a successful change not undone yet."""
+        query = (
+            select(ChangeRow.batch)
+            .where(
+                ChangeRow.chat_id == chat_id,
+                ChangeRow.telegram_user_id == telegram_user_id,
+                ChangeRow.outcome == "ok",
+                ChangeRow.undone.is_(False),
+                ChangeRow.undo_of.is_(None),
+                ChangeRow.old_raw != ChangeRow.new_raw,  # NULL (nothing to restore) never matches
+                ChangeRow.batch != "",
+            )
+            .order_by(ChangeRow.id.desc())
+            .limit(1)
+        )
+        with storage_errors("reading the change log"):
+            return (await self._session.scalars(query)).first()
+
+    async def mark_undone(self, key: str) -> None:
+        """Mark every change of the batch as undone (an undo is tried once)."""
+        with storage_errors("marking changes undone"):
+            await self._session.execute(
+                update(ChangeRow).where(ChangeRow.batch == key).values(undone=True)
+            )
+
+
+def _values(change: Change) -> dict[str, Any]:
+    return {
+        "at": as_utc(change.at),
+        "chat_id": change.chat_id,
+        "telegram_user_id": change.telegram_user_id,
+        "portal": change.portal,
+        "bitrix_user_id": change.bitrix_user_id,
+        "task_id": change.task_id,
+        "field": change.field,
+        "old_value": change.old_value,
+        "new_value": change.new_value,
+        "outcome": change.outcome,
+        "error_code": change.error_code,
+        "old_raw": change.old_raw,
+        "new_raw": change.new_raw,
+        "batch": change.batch,
+        "member_name": change.member_name,
+        "undo_of": change.undo_of,
+        "undone": change.undone,
+    }
 
 
 def _change(row: ChangeRow) -> Change:
@@ -62,4 +113,11 @@ def _change(row: ChangeRow) -> Change:
         new_value=row.new_value,
         outcome=row.outcome,
         error_code=row.error_code,
+        old_raw=row.old_raw,
+        new_raw=row.new_raw,
+        batch=row.batch,
+        member_name=row.member_name,
+        undo_of=row.undo_of,
+        undone=row.undone,
+        id=row.id,
     )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Dialect,
     Index,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -112,7 +114,11 @@ class ChangeRow(Base):
     """One write the bot made or tried (the audit log behind `/log` and undo)."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_portal_task_id", "portal", "task_id"),)
+    __table_args__ = (
+        Index("ix_changes_portal_task_id", "portal", "task_id"),
+        Index("ix_changes_batch", "batch"),
+        Index("ix_changes_chat_id_telegram_user_id", "chat_id", "telegram_user_id"),
+    )
 
     # SQLite numbers rows only for an INTEGER PRIMARY KEY, so BIGINT becomes INTEGER there.
     id: Mapped[int] = mapped_column(
@@ -129,3 +135,24 @@ class ChangeRow(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(Text)
+    old_raw: Mapped[str | None] = mapped_column(Text)  # the value undo writes back
+    new_raw: Mapped[str | None] = mapped_column(Text)  # the value written
+    batch: Mapped[str] = mapped_column(String(32), server_default="")  # one message's changes
+    member_name: Mapped[str] = mapped_column(Text, server_default="")
+    undo_of: Mapped[str | None] = mapped_column(String(32))  # the batch this row undid
+    undone: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class ButtonRow(Base):
+    """An inline keyboard: its buttons as (label, command line) rows, chat, owner, expiry."""
+
+    __tablename__ = "buttons"
+    __table_args__ = (Index("ix_buttons_expires_at", "expires_at"),)
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    owner_id: Mapped[int | None] = mapped_column(BigInteger)
+    rows: Mapped[list[list[list[str]]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -8,13 +8,20 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.adapters.storage.buttons import SqlButtonStore
 from bot.adapters.storage.change_log import SqlChangeLog
 from bot.adapters.storage.crypto import SecretBox
 from bot.adapters.storage.errors import storage_errors
 from bot.adapters.storage.repositories import SqlChatRepository, SqlMemberRepository
 from bot.adapters.storage.scrum_cache import SqlScrumCacheRepository
 from bot.core.errors import StorageError
-from bot.services.ports import ChangeLog, ChatRepository, MemberRepository, ScrumCacheRepository
+from bot.services.ports import (
+    ButtonStore,
+    ChangeLog,
+    ChatRepository,
+    MemberRepository,
+    ScrumCacheRepository,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +34,7 @@ class SqlUnitOfWork:
     chats: ChatRepository
     scrum_cache: ScrumCacheRepository
     changes: ChangeLog
+    buttons: ButtonStore
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], box: SecretBox) -> None:
         self._sessions = sessions
@@ -43,6 +51,7 @@ class SqlUnitOfWork:
         self.chats = SqlChatRepository(session)
         self.scrum_cache = SqlScrumCacheRepository(session)
         self.changes = SqlChangeLog(session)
+        self.buttons = SqlButtonStore(session)
         return self
 
     async def __aexit__(

@@ -20,18 +20,20 @@ from bot.adapters.telegram.replies import (
 )
 from bot.core import grammar, render
 from bot.core.errors import InvalidWebhook, UsageError
-from bot.core.usage import HELP_TEXT
+from bot.core.i18n import N_, _
+from bot.core.outcomes import Linked
+from bot.core.usage import help_text
 
 log = logging.getLogger(__name__)
 
-LINK_PROMPT = (
+LINK_PROMPT = N_(
     "Send me your personal Bitrix24 incoming-webhook URL, like\n"
     "<code>https://your-portal.bitrix24.com/rest/1/abc123def456/</code>\n\n"
     "Create it in Bitrix24: Developer resources → Other → Incoming webhook, with the scopes "
     "<b>task</b>, <b>sonet_group</b>, <b>socialnetwork</b> and <b>user</b>. "
     "I check it, store it encrypted and delete your message."
 )
-EXPOSED = (
+EXPOSED = N_(
     "⚠️ That was a Bitrix24 webhook URL: its code is now exposed to everyone here. "
     "Delete that webhook in Bitrix24 and create a new one, then send it to me in a private chat."
 )
@@ -47,14 +49,14 @@ async def start(update: Update, context: BotContext) -> None:
     if message is None:
         return
     if context.args and context.args[0] == LINK_PAYLOAD and _is_private(message):
-        await reply(message, LINK_PROMPT)
+        await reply(message, _(LINK_PROMPT))
         return
-    await reply(message, HELP_TEXT)
+    await reply(message, help_text())
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await reply(update.effective_message, HELP_TEXT)
+        await reply(update.effective_message, help_text())
 
 
 async def link(update: Update, context: BotContext) -> None:
@@ -66,7 +68,7 @@ async def link(update: Update, context: BotContext) -> None:
         await reply(message, render.private_only_link(), link_button(context.bot.username))
         return
     if not context.args:
-        await reply(message, LINK_PROMPT)
+        await reply(message, _(LINK_PROMPT))
         return
     await _link_with(update, context, message, " ".join(context.args))
 
@@ -80,12 +82,18 @@ async def webhook_in_private(update: Update, context: BotContext) -> None:
 
 async def _link_with(update: Update, context: BotContext, message: Message, url: str) -> None:
     assert update.effective_user is not None
-    user = update.effective_user
+    user_id = update.effective_user.id
+    languages = context.use_cases.languages
+
+    async def link_account() -> Linked:
+        """Link, keeping a language the member chose with /lang before linking."""
+        outcome = await context.use_cases.accounts.link(user_id, url.strip(),
+                                                        languages.remembered(user_id))
+        languages.forget_member(user_id)
+        return outcome
+
     await delete_quietly(message)
-    await answer_with(update, context,
-                      lambda: context.use_cases.accounts.link(user.id, url.strip(),
-                                                              user.language_code),
-                      render.linked)
+    await answer_with(update, context, link_account, render.linked)
 
 
 async def unknown_in_private(update: Update, context: BotContext) -> None:
@@ -96,13 +104,13 @@ async def unknown_in_private(update: Update, context: BotContext) -> None:
     text = message.text or ""
     if text.startswith("/"):
         command = escape(text.split()[0][:40])
-        await reply(message, f"I do not know {command}. See /help.")
+        await reply(message, _("I do not know {command}. See /help.").format(command=command))
     elif "/rest/" in text:
         await delete_quietly(message)
         await reply_error(update, context, InvalidWebhook("shape"))
     else:
-        await reply(message, "I understand commands: see /help. To link your Bitrix24 "
-                             "account, send /link.")
+        await reply(message, _("I understand commands: see /help. To link your Bitrix24 "
+                               "account, send /link."))
 
 
 async def webhook_in_group(update: Update, context: BotContext) -> None:
@@ -112,16 +120,23 @@ async def webhook_in_group(update: Update, context: BotContext) -> None:
         return
     log.warning("a webhook URL was posted in chat %s; not stored", message.chat_id)
     deleted = await delete_quietly(message)
-    note = "" if deleted else "\nI could not delete the message: please delete it yourself."
-    await message.chat.send_message(EXPOSED + note)
+    text = _(EXPOSED)
+    if not deleted:
+        text += "\n" + _("I could not delete the message: please delete it yourself.")
+    await message.chat.send_message(text)
     raise ApplicationHandlerStop
 
 
 async def unlink(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     user_id = update.effective_user.id
-    await answer_with(update, context, lambda: context.use_cases.accounts.unlink(user_id),
-                      render.unlinked)
+
+    async def unlink_account() -> bool:
+        removed = await context.use_cases.accounts.unlink(user_id)
+        context.use_cases.languages.forget_member(user_id)
+        return removed
+
+    await answer_with(update, context, unlink_account, render.unlinked)
 
 
 async def whoami(update: Update, context: BotContext) -> None:
@@ -158,11 +173,15 @@ async def bind(update: Update, context: BotContext) -> None:
 async def unbind(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     if context.args:
-        await reply_error(update, context, UsageError("unbind", "/unbind takes no arguments"))
+        await reply_error(update, context, UsageError("unbind", _("/unbind takes no arguments")))
         return
     chat_id = update.effective_chat.id
     is_admin = await _is_admin(update, context)
-    await answer_with(update, context,
-                      lambda: context.use_cases.accounts.unbind(chat_id, is_admin),
-                      render.unbound)
+
+    async def unbind_chat() -> str:
+        name = await context.use_cases.accounts.unbind(chat_id, is_admin)
+        context.use_cases.languages.forget_chat(chat_id)
+        return name
+
+    await answer_with(update, context, unbind_chat, render.unbound)
 

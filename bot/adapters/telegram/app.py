@@ -11,12 +11,23 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.adapters.telegram import account_handlers as accounts
+from bot.adapters.telegram import button_handlers as buttons
+from bot.adapters.telegram import language
+from bot.adapters.telegram import new_task_handlers as new_tasks
 from bot.adapters.telegram import scrum_handlers as scrum
+from bot.adapters.telegram import undo_handlers as undos
 from bot.adapters.telegram.context import BotApplication, BotContext
-from bot.core.usage import COMMANDS
+from bot.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, use_language
+from bot.core.usage import COMMANDS, description
 from bot.core.webhook import WEBHOOK_PATTERN
 
 log = logging.getLogger(__name__)
@@ -31,6 +42,7 @@ _COMMANDS = {
     "link": accounts.link,
     "unlink": accounts.unlink,
     "whoami": accounts.whoami,
+    "lang": language.lang,
     "bind": accounts.bind,
     "unbind": accounts.unbind,
     "sp": scrum.sp,
@@ -38,6 +50,9 @@ _COMMANDS = {
     "epic": scrum.epic,
     "rank": scrum.rank,
     "task": scrum.task,
+    "log": undos.log_command,
+    "undo": undos.undo,
+    "new": new_tasks.new,
     "sprints": scrum.sprints,
     "epics": scrum.epics,
     "refresh": scrum.refresh,
@@ -46,11 +61,15 @@ _COMMANDS = {
 
 def register_handlers(application: BotApplication) -> None:
     """Every handler of the bot, in priority order."""
+    # Group -2 runs first for every update: the language the rest of the update speaks.
+    application.add_handler(TypeHandler(Update, language.choose_language), group=-2)
     # Group -1 runs first: a webhook URL in a group (edited or not) is never processed further.
     in_group = filters.ChatType.GROUPS & (filters.TEXT | filters.CAPTION) & _WEBHOOK
     application.add_handler(MessageHandler(in_group, accounts.webhook_in_group), group=-1)
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    application.add_handler(CallbackQueryHandler(buttons.on_button, pattern="^b:"))
+    application.add_handler(CallbackQueryHandler(undos.undo_button, pattern="^u:"))
     in_private = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & _WEBHOOK
     application.add_handler(MessageHandler(in_private & NEW_MESSAGES, accounts.webhook_in_private))
     anything_else = filters.ChatType.PRIVATE & filters.TEXT & NEW_MESSAGES
@@ -63,19 +82,26 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("unhandled error while processing an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
-            await update.effective_message.reply_text("Something went wrong on my side. Try again.")
+            await update.effective_message.reply_text(
+                _("Something went wrong on my side. Try again."))
         except TelegramError:  # the apology is best effort
             log.warning("could not send the apology for a failed update")
 
 
 def menu(where: str) -> list[BotCommand]:
     """The command menu: in groups the team's commands; in private every command."""
-    return [BotCommand(spec.name, spec.description)
+    return [BotCommand(spec.name, description(spec))
             for spec in COMMANDS if where == "private" or spec.where in (where, "any")]
 
 
 async def publish_commands(application: BotApplication) -> None:
-    """`setMyCommands` for group chats and private chats."""
+    """`setMyCommands` for group chats and private chats, in every language."""
     bot = application.bot
-    await bot.set_my_commands(menu("group"), scope=BotCommandScopeAllGroupChats())
-    await bot.set_my_commands(menu("private"), scope=BotCommandScopeAllPrivateChats())
+    for code in LANGUAGES:
+        language_code = None if code == DEFAULT_LANGUAGE else code
+        with use_language(code):
+            group, private = menu("group"), menu("private")
+        await bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats(),
+                                  language_code=language_code)
+        await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(),
+                                  language_code=language_code)
