@@ -99,7 +99,7 @@ class SendBudget:
         self._clock = clock
         self._overall = SlidingWindow(limits.overall_messages, limits.overall_period)
         self._chats: dict[int, TokenBucket] = {}
-        self._groups: dict[int, SlidingWindow] = {}
+        self._groups: dict[int, TokenBucket] = {}
 
     def _buckets(self, chat_id: int, now: float) -> list[TokenBucket | SlidingWindow]:
         limits = self.limits
@@ -110,9 +110,9 @@ class SendBudget:
         buckets: list[TokenBucket | SlidingWindow] = [self._overall, chat]
         if chat_id < 0:  # groups, supergroups and channels have negative ids
             group = self._groups.get(chat_id)
-            if group is None:
-                group = self._groups[chat_id] = SlidingWindow(
-                    limits.group_messages, limits.group_period)
+            if group is None:  # a leaky bucket: after a burst of 20, one message every 3 s
+                group = self._groups[chat_id] = TokenBucket(
+                    limits.group_messages, limits.group_messages / limits.group_period, now)
             buckets.append(group)
         return buckets
 
