@@ -33,7 +33,7 @@ from bot.adapters.bitrix24.limiter import MemoryLimiter, RateLimiter
 from bot.adapters.bitrix24.operating import OperatingMeter
 from bot.adapters.bitrix24.query import php_query
 from bot.adapters.bitrix24.retry import RetryPolicy, breaks_circuit, is_repeatable
-from bot.core.errors import RateLimited, TrackerError
+from bot.core.errors import CredentialsRejected, PortalUnavailable, RateLimited, TrackerError
 from bot.core.model import Credential
 
 __all__ = ["MAX_BATCH", "BatchResult", "Bitrix24Client", "Command", "php_query"]
@@ -197,9 +197,18 @@ def _scrubbed(error: TrackerError, credential: Credential) -> TrackerError:
     return replace(error, description=error.description.replace(credential.secret, "***"))
 
 
+_OPERATOR_ERRORS = (PortalUnavailable, RateLimited, CredentialsRejected)
+
+
 def _logged(credential: Credential, method: str, error: TrackerError) -> TrackerError:
-    """Log a failure by portal, method and code (never the URL) and hand it back."""
-    logger.warning(
+    """Log a failure by portal, method and code (never the URL) and hand it back.
+
+    A portal that fails or limits us is a WARNING; a refusal about one task (not found, not in
+    the Scrum, no access) is the member's business, answered in the chat, so only INFO.
+    """
+    level = logging.WARNING if isinstance(error, _OPERATOR_ERRORS) else logging.INFO
+    logger.log(
+        level,
         "Bitrix24 %s on %s failed: %s %s",
         method,
         credential.portal,

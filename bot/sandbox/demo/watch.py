@@ -9,7 +9,7 @@ from bot.sandbox.demo.terminal import render_answer, render_message
 from bot.sandbox.telegram import BotMessage, TelegramEmulator
 
 FIRST_REPLY_SECONDS = 10.0  # how long to wait for the bot's first reply
-QUIET_SECONDS = 0.3  # the bot is done when nothing more comes for this long
+QUIET_SECONDS = 1.2  # done when nothing more comes for this long (replies are paced ~1/s per chat)
 
 Look = tuple[str, str, bool]  # text, buttons, deleted: what the member saw of a message
 
