@@ -46,7 +46,7 @@ def read_memory(pid: int) -> Memory:
 
 def bot_environment(telegram: TelegramEmulator, workdir: Path, **settings: str) -> dict[str, str]:
     """The process environment: inherited, minus any bot setting, plus the scenario's."""
-    ours = {name.upper() for name in Settings.model_fields} | {"MAX_CONCURRENT_UPDATES"}
+    ours = {name.upper() for name in Settings.names} | {"MAX_CONCURRENT_UPDATES"}
     env = {k: v for k, v in os.environ.items() if k.upper() not in ours}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     env |= {

@@ -167,7 +167,7 @@ async def storm(workdir: Path, size: StormSize, *, parallel: bool = False) -> di
                 results.append(error)
     default, serial = (_guarded(run) for run in results)
     notes = []
-    if "max_concurrent_updates" not in Settings.model_fields:
+    if "max_concurrent_updates" not in Settings.names:
         notes.append("MAX_CONCURRENT_UPDATES is not a bot setting yet: both runs are the same bot")
     bound = default.pop("slow_bound_s", None)
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.config import SETTINGS_HELP, SettingsError, load_settings
+from bot.config import SETTINGS_HELP, Settings, SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,15 +35,25 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    from bot.core.errors import StorageError
-    from bot.main import migrate, run
     from bot.redaction import configure_logging
 
     configure_logging(settings.level, [settings.telegram_bot_token.get_secret_value()])
     if args.command == "run":
-        return run(settings)
+        from bot.main import run
+
+        return run(settings)  # the schema is brought up to date by `migrate` in a child process
+    return migrate(settings)
+
+
+def migrate(settings: Settings) -> int:
+    """Bring the database schema up to date in this process; the exit status."""
+    import asyncio
+
+    from bot.adapters.storage.database import upgrade_schema
+    from bot.core.errors import StorageError
+
     try:
-        migrate(settings)
+        asyncio.run(upgrade_schema(settings.database_url))
     except StorageError as error:
         print(f"error: DATABASE_URL: {error}", file=sys.stderr)
         return 1

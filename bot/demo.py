@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import TextIO
 
 from cryptography.fernet import Fernet
-from pydantic import SecretStr
 from telegram import Update
 
 from bot.adapters.storage.database import upgrade_schema
 from bot.adapters.telegram.context import BotApplication
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.main import build_application
 from bot.redaction import configure_logging
 from bot.sandbox.bitrix24 import PortalEmulator
@@ -33,11 +32,10 @@ DEMO_TOKEN = "123456:DEMO-TOKEN"  # noqa: S105 - the local emulator's token, not
 def demo_settings(telegram: TelegramEmulator, folder: Path) -> Settings:
     """Settings for a throwaway bot: the emulator, a SQLite file in `folder`, a fresh key."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings: no .env for the demo
-        telegram_bot_token=SecretStr(telegram.token),
+        telegram_bot_token=Secret(telegram.token),
         telegram_base_url=telegram.base_url,
         database_url=f"sqlite+aiosqlite:///{folder / 'demo.db'}",
-        bot_secret_key=SecretStr(Fernet.generate_key().decode()),
+        bot_secret_key=Secret(Fernet.generate_key().decode()),
         bitrix24_allow_http=True,
         log_level="WARNING",
         scrum_cache_ttl=600.0,

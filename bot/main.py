@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,17 +17,15 @@ from telegram.ext import ApplicationBuilder
 
 from bot.adapters.bitrix24.client import Bitrix24Client
 from bot.adapters.bitrix24.limiter import MemoryLimiter, RateLimiter
-from bot.adapters.bitrix24.redis_limiter import RedisLimiter
 from bot.adapters.bitrix24.tracker import Bitrix24Tracker
 from bot.adapters.storage.crypto import SecretBox, load_or_create_key
-from bot.adapters.storage.database import create_engine, upgrade_schema
+from bot.adapters.storage.database import create_engine
 from bot.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
 from bot.adapters.telegram.app import publish_commands, register_handlers
 from bot.adapters.telegram.context import CONTEXT_TYPES, BotApplication
 from bot.adapters.telegram.outbox import close_outbox, open_outbox
 from bot.adapters.telegram.processor import ChatOrderedProcessor
 from bot.config import Settings
-from bot.core.errors import StorageError
 from bot.locales import load_catalogs
 from bot.services.accounts import Accounts
 from bot.services.adopt import Adopt
@@ -85,6 +84,8 @@ class Resources:
         redis_url, limits = self.settings.redis_url, self.settings.rate_limits
         if redis_url is None:
             return MemoryLimiter(limits)
+        from bot.adapters.bitrix24.redis_limiter import RedisLimiter  # redis only when it is used
+
         return RedisLimiter(redis_url.get_secret_value(), limits)
 
     def _secret_key(self) -> bytes:
@@ -135,18 +136,24 @@ def build_application(settings: Settings) -> BotApplication:
     return application
 
 
-def migrate(settings: Settings) -> None:
-    """Bring the database schema up to date (StorageError when the database fails)."""
-    asyncio.run(upgrade_schema(settings.database_url))
+def migrate_in_child(settings: Settings) -> int:
+    """`python -m bot migrate` on the same database: Alembic never enters the bot's memory.
+
+    The child inherits stderr, so its one-line error (and its log) reads as the bot's own;
+    its exit status (0 when the schema is up to date) is returned.
+    """
+    env = os.environ | {"DATABASE_URL": settings.database_url}
+    command = [sys.executable, "-m", "bot", "migrate"]
+    # S603: our own interpreter and module, arguments fixed, no shell
+    child = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)  # noqa: S603
+    return child.returncode
 
 
 def run(settings: Settings) -> int:
-    """Update the schema, then long-poll until interrupted; the exit status."""
-    try:
-        migrate(settings)
-    except StorageError as error:
-        print(f"error: DATABASE_URL: {error}", file=sys.stderr)
-        return 1
+    """Update the schema (in a child process), then long-poll until interrupted; the exit status."""
+    status = migrate_in_child(settings)
+    if status != 0:
+        return status
     application = build_application(settings)
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)

@@ -23,8 +23,9 @@ def _env(cwd: Path, **settings: str) -> dict[str, str]:
 
 
 async def _run(cwd: Path, *args: str, **settings: str) -> tuple[int, str, str]:
+    command = list(args) if args[:1] == ("-c",) else ["-m", "bot", *args]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=cwd, env=_env(cwd, **settings),
+        sys.executable, *command, cwd=cwd, env=_env(cwd, **settings),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
@@ -58,6 +59,24 @@ async def test_migrate_creates_the_database_and_folder(tmp_path: Path) -> None:
     code, out, _ = await _run(tmp_path, "migrate", TELEGRAM_BOT_TOKEN="1:abc")
     assert code == 0 and "up to date" in out
     assert (tmp_path / "data" / "bot.db").exists()
+
+
+async def test_run_stops_on_a_failing_database_with_one_line(tmp_path: Path) -> None:
+    code, _, err = await _run(tmp_path, TELEGRAM_BOT_TOKEN="1:abc", LOG_LEVEL="WARNING",
+                              DATABASE_URL="postgresql+asyncpg://bot:pw-123@127.0.0.1:1/bot")
+    assert code == 1
+    assert err.strip().startswith("error: DATABASE_URL: the database failed while migrating"), err
+    assert len(err.strip().splitlines()) == 1 and "pw-123" not in err
+
+
+async def test_the_bot_process_loads_no_migration_tool_redis_or_pydantic(tmp_path: Path) -> None:
+    """Alembic runs in a child `migrate`; Redis only with REDIS_URL; settings need no pydantic."""
+    probe = ("import sys; from bot.config import load_settings; from bot.main import "
+             "build_application; build_application(load_settings()); print(sorted("
+             "{name.split('.')[0] for name in sys.modules} & {'alembic', 'redis', 'pydantic', "
+             "'pydantic_settings', 'dotenv'}))")
+    code, out, err = await _run(tmp_path, "-c", probe, TELEGRAM_BOT_TOKEN="1:abc")
+    assert (code, out.strip()) == (0, "[]"), err
 
 
 async def _wait_for(condition: object, seconds: float = 30.0) -> None:
