@@ -76,11 +76,13 @@ class InvalidWebhook(BotError):
 
 
 class NameNotFound(BotError):
-    def __init__(self, kind: str, name: str, suggestions: tuple[str, ...]) -> None:
+    def __init__(self, kind: str, name: str, suggestions: tuple[str, ...],
+                 choices: tuple[tuple[int, str], ...] = ()) -> None:
         super().__init__(name)
         self.kind = kind  # "sprint" or "epic"
         self.name = name
         self.suggestions = suggestions
+        self.choices = choices  # the suggestions as (sprint or epic id, name), for buttons
 
 
 class SprintCompleted(BotError):

@@ -80,7 +80,9 @@ def parse_sp(args: Sequence[str], implied: tuple[int, ...] = ()) -> SetPoints | 
     """`/sp 42 8`, `/sp 42 43 44 5`, `/sp 42,43 5`, `/sp 42 8 43 5`, `/sp 42=8 43=5`, `/sp 42`.
 
     An even count of words without commas is read as pairs when every second word is a usual
-    story-point value (`/sp 42 8 43 5`), else as tasks and one value (`/sp 42 43 44 5`).
+    story-point value and the words are not tasks in increasing order followed by one value
+    (`/sp 42 8 43 5`, `/sp 1 3 2 5`), else as tasks and one value (`/sp 42 43 44 5`,
+    `/sp 1 2 3 5`).
     """
     if _with_value(implied, args) and "".join(args).strip():
         return SetPoints(tuple((task, parse_points(args[0].strip())) for task in implied))

@@ -86,9 +86,12 @@ def resolve_destination(snapshot: ScrumSnapshot, target: MoveTarget) -> Destinat
         return Destination(snapshot.backlog_id, "Backlog")
     sprint = _sprint_for(snapshot, target)
     if sprint is None:
-        open_names = [s.name for s in snapshot.sprints if s.status != SprintStatus.COMPLETED]
+        open_sprints = [s for s in snapshot.sprints if s.status != SprintStatus.COMPLETED]
         typed = target.value or target.kind.value
-        raise NameNotFound("sprint", typed, suggestions(typed, open_names))
+        names = suggestions(typed, [s.name for s in open_sprints])
+        choices = tuple((found.id, name) for name in names
+                        if (found := _by_name(open_sprints, name)) is not None)
+        raise NameNotFound("sprint", typed, names, choices)
     if sprint.status == SprintStatus.COMPLETED:
         raise SprintCompleted(sprint.name)
     return Destination(sprint.id, sprint.name)
@@ -105,5 +108,7 @@ def resolve_epic(snapshot: ScrumSnapshot, ref: EpicRef) -> Epic:
         found = next((e for e in snapshot.epics if name_key(e.name) == key), None)
     if found is None:
         typed = ref.name or str(ref.epic_id)
-        raise NameNotFound("epic", typed, suggestions(typed, [e.name for e in snapshot.epics]))
+        names = suggestions(typed, [e.name for e in snapshot.epics])
+        by_name = {e.name: e.id for e in reversed(snapshot.epics)}  # the first of a shared name
+        raise NameNotFound("epic", typed, names, tuple((by_name[n], n) for n in names))
     return found

@@ -71,11 +71,13 @@ def epic_rows(tasks: Sequence[int], page: EpicPage) -> Rows:
     return (*rows_of(choices, 2), *((tuple(paging),) if paging else ()), last)
 
 
-def candidate_rows(command: str, tasks: Sequence[int], names: Sequence[str]) -> Rows:
-    """Up to five names, one to a row, then Cancel."""
+def candidate_rows(
+    command: str, tasks: Sequence[int], choices: Sequence[tuple[int, str]]
+) -> Rows:
+    """Up to five sprints or epics, one to a row, by id (a name is never re-read), then Cancel."""
     ids = task_ids(tasks)
-    unique = list(dict.fromkeys(_one_line(n) for n in names if n.strip()))[:MAX_CANDIDATES]
-    return (*((Choice(shorten(n, _LABEL), f"{command} {ids} {n}"),) for n in unique),
+    unique = list(dict.fromkeys((i, _one_line(n)) for i, n in choices))[:MAX_CANDIDATES]
+    return (*((Choice(shorten(n, _LABEL), f"{command} {ids} {i}"),) for i, n in unique),
             (_cancel(),))
 
 

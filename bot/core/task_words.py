@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.core.errors import UsageError
 from bot.core.i18n import _
@@ -17,6 +18,7 @@ _POINTS = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{1,2})?")
 DECIMAL_COMMA = re.compile(r"0,[0-9]{1,2}|[0-9]{1,3},[0-9]")
 _PAIR_SPLIT = re.compile(r",(?=\s*#?[0-9]+\s*[=:])")
 _PAIR = re.compile(r"(#?[0-9]{1,10})[=:](.+)")
+_LINE_TASK = re.compile(r"^#([0-9]{1,10})\b", re.MULTILINE)
 USUAL_POINTS = frozenset(
     {"0", "0.5", "1", "2", "3", "5", "8", "13", "20", "21", "34", "40", "55", "89", "100",
      "?", "-"}
@@ -110,13 +112,25 @@ def explicit_pairs(args: Sequence[str]) -> tuple[tuple[int, str], ...]:
 
 
 def looks_like_pairs(words: Sequence[Word]) -> bool:
-    """An even count of words, tasks and usual story points taking turns: `42 8 43 5`."""
+    """An even count of words, tasks and usual story points taking turns: `42 8 43 5`.
+
+    Unless the words read as tasks in increasing order and one value (`1 2 3 5`, `2 3 4 5`):
+    small task ids look like story points, and a list is typed in order far more often.
+    """
     return (
         len(words) % 2 == 0
         and not any(word.listed for word in words)
         and all(word.is_task for word in words[0::2])
         and all(word.text in USUAL_POINTS for word in words[1::2])
+        and not _increasing_tasks(words[:-1])
     )
+
+
+def _increasing_tasks(words: Sequence[Word]) -> bool:
+    """Every word is a task id, each greater than the one before."""
+    ids = [TASK.fullmatch(word.text) for word in words]
+    numbers = [int(found.group(1)) for found in ids if found is not None]
+    return len(numbers) == len(words) and all(a < b for a, b in pairwise(numbers))
 
 
 def unique_pairs(pairs: Sequence[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
@@ -129,3 +143,18 @@ def unique_pairs(pairs: Sequence[tuple[int, str]]) -> tuple[tuple[int, str], ...
         raise UsageError("sp", _("{count} tasks in one message; the limit is {limit}").format(
             count=len(seen), limit=MAX_TASKS))
     return tuple(seen.items())
+
+
+def line_tasks(text: str) -> tuple[int, ...]:
+    """The tasks a bot message is about: the distinct `#42` that start its lines, in order."""
+    return tuple(dict.fromkeys(int(found) for found in _LINE_TASK.findall(text)))
+
+
+def leans_on_reply(command: str, args: Sequence[str]) -> bool:
+    """The words need the task of the replied-to message (`/sp 5`, `/move next`, `/task`)."""
+    if command in ("task", "log"):
+        return not args
+    if command == "rank":
+        return len(args) == 1
+    first = split_words(args[:1])
+    return len(args) <= 1 or not (first and first[0].is_task)

@@ -19,8 +19,9 @@ class Audit:
     limit: int = LOG_LINES
 
     async def task_log(self, chat_id: int, user_id: int, task_id: int) -> TaskLog:
-        """The task's latest changes on this chat's portal, newest first."""
+        """The task's latest changes made through this chat, newest first."""
         async with self.uow_factory() as uow:
             actor = await require_actor(uow, user_id, chat_id)
-            changes = await uow.changes.for_task(actor.chat.portal, task_id, self.limit)
+            changes = await uow.changes.for_task(
+                actor.chat.portal, chat_id, task_id, self.limit)
         return TaskLog(task_id, tuple(changes))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from bot.core.errors import BotError, NameNotFound
+from bot.core.errors import NameNotFound
 from bot.core.model import ScrumSnapshot
 from bot.services.context import Actor
 from bot.services.ports import Clock, Tracker, UnitOfWork
@@ -24,9 +24,15 @@ class ScrumCatalog:
     ttl: timedelta = timedelta(minutes=10)
 
     async def reload(self, uow: UnitOfWork, actor: Actor) -> ScrumSnapshot:
-        """Fetch the Scrum afresh, as the actor, and store it."""
+        """Fetch the Scrum afresh, as the actor, and store it at once (committed).
+
+        The commit ends the write transaction before the caller's Bitrix24 writes: SQLite
+        would otherwise hold its one write lock (other chats' commits wait) through them.
+        Callers reload before writing anything else, so nothing of theirs is committed early.
+        """
         snapshot = await self.tracker.load_scrum(actor.member.credential, actor.chat.group_id)
         await uow.scrum_cache.save(actor.chat.portal, snapshot)
+        await uow.commit()
         return snapshot
 
     async def snapshot(self, uow: UnitOfWork, actor: Actor) -> tuple[ScrumSnapshot, bool]:
@@ -50,8 +56,4 @@ class ScrumCatalog:
         except NameNotFound:
             if not reloaded:
                 snapshot = await self.reload(uow, actor)
-        try:
-            return snapshot, pick(snapshot)
-        except BotError:
-            await uow.commit()
-            raise
+        return snapshot, pick(snapshot)

@@ -6,7 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot.core.errors import TrackerError
+from bot.core.errors import (
+    CredentialsRejected,
+    PortalUnavailable,
+    RateLimited,
+    TrackerError,
+)
 from bot.core.model import Change, ItemWrite, ScrumSnapshot, TaskState
 from bot.core.outcomes import FieldChanged, TaskFailed, UndoConflict, UndoOutcome, UndoStatus
 from bot.services.catalog import ScrumCatalog
@@ -15,6 +20,7 @@ from bot.services.item_fields import FIELDS, NO_VALUE, POINTS, new_batch_key
 from bot.services.ports import Clock, Tracker, UnitOfWork, UnitOfWorkFactory
 
 UNDO_WINDOW = timedelta(minutes=10)
+TRANSIENT = (RateLimited, PortalUnavailable, CredentialsRejected)  # trying again may work
 
 
 def _undoable(change: Change) -> bool:
@@ -60,14 +66,19 @@ class Undo:
     async def _undo(
         self, uow: UnitOfWork, actor: Actor, changes: Sequence[Change]
     ) -> UndoOutcome:
-        """Re-read, refuse what changed since, write the rest back in bulk, record, commit."""
+        """Re-read, refuse what changed since, write the rest back in bulk, record, commit.
+
+        A failed request (rate limit, portal down, rejected webhook) is raised and marks
+        nothing: the member may try again. A task left unwritten by such a failure stays undoable.
+        """
         todo = [change for change in changes if _undoable(change)]
         if not todo:
             return UndoOutcome(UndoStatus.ALREADY)
         snapshot = None
         if any(change.field != POINTS.name for change in todo):
             snapshot = (await self.catalog.snapshot(uow, actor))[0]
-        states = await self._read(actor, [change.task_id for change in todo])
+        credential = actor.member.credential
+        states = await self.tracker.read_tasks(credential, [change.task_id for change in todo])
         results: list[FieldChanged | UndoConflict | TaskFailed] = []
         writes: list[tuple[int, Change]] = []
         for change, state in zip(todo, states, strict=True):
@@ -77,19 +88,11 @@ class Undo:
             results.append(refusal or _restored(change, state, snapshot))
         rows = await self._write_back(actor, writes, results)
         await uow.changes.add_many([replace(row, at=self.clock()) for row in rows])
-        await uow.changes.mark_undone(changes[0].batch)
+        await uow.changes.mark_undone([change.id for change, result in zip(todo, results,
+                                                                            strict=True)
+                                       if change.id is not None and _settled(result)])
         await uow.commit()
         return UndoOutcome(UndoStatus.DONE, results=tuple(results))
-
-    async def _read(self, actor: Actor, tasks: Sequence[int]) -> list[TaskState | TrackerError]:
-        """Each task as Bitrix24 holds it now, in one bulk read; a task's error in its place.
-
-        A failed request fails every task (nothing is written back), as a refused read would.
-        """
-        try:
-            return await self.tracker.read_tasks(actor.member.credential, tasks)
-        except TrackerError as error:
-            return [error] * len(tasks)
 
     async def _write_back(
         self,
@@ -117,6 +120,11 @@ class Undo:
                 outcome="error" if failed else "ok",
                 error_code=answer.code if isinstance(answer, TrackerError) else None))
         return rows
+
+
+def _settled(result: FieldChanged | UndoConflict | TaskFailed) -> bool:
+    """Undo is over for this task: written back, refused, or failed for good (not transiently)."""
+    return not (isinstance(result, TaskFailed) and isinstance(result.error, TRANSIENT))
 
 
 def _refusal(

@@ -197,3 +197,26 @@ async def test_expired_and_unknown_buttons_get_an_alert(
     assert answer.text is not None and "expired or was already used" in answer.text
     assert team.portal.requests == []
     assert team.portal.item(team.task).story_points == "5"  # type: ignore[union-attr]
+
+
+async def test_a_sprint_named_like_a_task_number_is_chosen_by_its_id(team: World) -> None:
+    weeks = team.portal.add_sprint(team.group_id, "2 weeks", "planned", sort=9)
+    other = team.portal.item(team.secret_task)
+    picker = await team.say(team.chat, team.bob, f"/move {team.task} weeks")
+    assert picker.text.startswith("No sprint called “weeks”. Did you mean: 2 weeks")
+
+    await press_for_reply(team, picker, team.bob, "2 weeks")
+
+    assert team.portal.item(team.task).entity_id == weeks  # type: ignore[union-attr]
+    assert team.portal.item(team.secret_task) == other  # task 2 is not touched
+
+
+async def test_an_epic_named_like_a_number_is_chosen_by_its_id(team: World) -> None:
+    year = team.portal.add_epic(team.group_id, "2025")
+    picker = await team.say(team.chat, team.bob, f"/epic {team.task} y2025")
+    assert picker.text.startswith("No epic called “y2025”. Did you mean: 2025")
+
+    await press_for_reply(team, picker, team.bob, "2025")
+
+    assert year != 2025
+    assert team.portal.item(team.task).epic_id == year  # type: ignore[union-attr]

@@ -114,3 +114,30 @@ async def test_one_update_at_a_time_when_so_configured(team: World, web: WebTeam
     web_reply = await first_reply(team, web.chat, web_before, wait=10)
     mobile_reply = await first_reply(team, team.chat, mobile_before, wait=1)
     assert web_reply.received_at >= mobile_reply.received_at  # the slow portal went first
+
+
+async def test_a_cache_reload_holds_no_database_lock_over_a_slow_portal(
+    team: World, web: WebTeam
+) -> None:
+    sprint = team.portal.add_sprint(team.group_id, "Sprint 5", "planned", sort=9)  # not cached
+    team.portal.latency = 1.5
+    team.portal.clear_log()
+    mobile_before = len(team.telegram.bot_messages(team.chat))
+    web_before = len(team.telegram.bot_messages(web.chat))
+    await team.telegram.send(team.chat, team.bob, f"/move {team.task} sprint-5")
+    for _ in range(250):  # until the portal answered the reload of the Scrum
+        if team.portal.requests:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)  # the reload is stored; the move is on its way to the portal
+    loop = asyncio.get_running_loop()
+    asked_at = loop.time()
+    await team.telegram.send(web.chat, web.dave, f"/sp {web.task} 2")
+    web_reply = await first_reply(team, web.chat, web_before, wait=5)
+    assert loop.time() - asked_at < 0.6
+    assert web_reply.text.endswith("story points 3 → 2")
+    assert len(team.telegram.bot_messages(team.chat)) == mobile_before  # still writing
+    mobile_reply = await first_reply(team, team.chat, mobile_before, wait=10)
+    assert mobile_reply.text.endswith("moved Backlog → Sprint 5")
+    assert team.portal.item(team.task).entity_id == sprint  # type: ignore[union-attr]
+    assert [r.method for r in team.portal.requests] == ["batch", "batch"]

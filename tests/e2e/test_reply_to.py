@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.sandbox.telegram import BotMessage, TgUser
 from tests.e2e.conftest import World
 
@@ -49,3 +51,33 @@ async def test_a_reply_to_a_bot_message_without_a_task_implies_nothing(team: Wor
     answer = await _reply(team, team.bob, sprints.message_id, "/task")
 
     assert "Usage: /task" in answer.text
+
+
+async def test_a_reply_to_merged_reports_asks_for_the_task_number(team: World) -> None:
+    second, third = (team.portal.add_task(title, group_id=team.group_id,
+                                          responsible_id=team.bob_id,
+                                          entity_id=team.backlog_id, story_points="3")
+                     for title in ("Checkout page", "Search"))
+    team.telegram.fail_next_sends(1, retry_after=1)  # the chat is over Telegram's budget
+    before = len(team.telegram.bot_messages(team.chat))
+    for task in (team.task, second, third):
+        await team.telegram.send(team.chat, team.bob, f"/sp {task} 8")
+    merged = await _merged(team, before)
+
+    answer = await _reply(team, team.bob, merged.message_id, "/sp 13")
+    named = await _reply(team, team.bob, merged.message_id, f"/sp {second} 2")
+
+    assert answer.text.startswith("The message you replied to is about several tasks: give "
+                                  "the task number.\nUsage: /sp")
+    assert named.text == f"#{second} Checkout page: story points 8 → 2"
+    assert team.portal.item(team.task).story_points == "8"  # type: ignore[union-attr]
+
+
+async def _merged(team: World, before: int) -> BotMessage:
+    """The bot's first message after `before` that reports more than one task."""
+    for _ in range(200):
+        for message in team.telegram.bot_messages(team.chat)[before:]:
+            if sum(line.startswith("#") for line in message.text.split("\n")) > 1:
+                return message
+        await asyncio.sleep(0.05)
+    raise TimeoutError("no merged reply in 10 s")

@@ -190,3 +190,54 @@ async def _replies_after(team: World, before: int, changes: int) -> list[BotMess
             return sent
         await asyncio.sleep(0.05)
     raise TimeoutError(f"{changes} changes not reported in 10 s")
+
+
+async def test_a_late_press_answer_refused_by_telegram_still_undoes_and_replies(
+    team: World,
+) -> None:
+    report = await team.say(team.chat, team.bob, f"/sp {team.task} 8")
+    before = len(team.telegram.bot_messages(team.chat))
+    team.telegram.answer_too_late()  # "query is too old": the answer came after ~15 s
+
+    await team.telegram.press(team.chat, report.message_id, team.bob, _undo_data(report))
+    [restored] = (await team.telegram.wait_for_bot_messages(team.chat, before + 1))[before:]
+
+    assert restored.text == f"Undone:\n#{team.task} Fix login crash: story points 8 → 5"
+    assert team.portal.item(team.task).story_points == "5"  # type: ignore[union-attr]
+    original = next(m for m in team.telegram.bot_messages(team.chat)
+                    if m.message_id == report.message_id)
+    assert not (original.reply_markup or {}).get("inline_keyboard")
+    assert team.telegram.callback_answers == []
+
+
+async def test_log_lists_only_the_changes_made_through_this_chat(team: World) -> None:
+    other = team.telegram.add_group("Mobile planning", admins=[team.alice.id],
+                                    members=[team.alice, team.bob])
+    bound = await team.say(other, team.alice, f"/bind {team.group_id}")
+    assert "Mobile team" in bound.text
+    await team.say(team.chat, team.bob, f"/sp {team.task} 8")
+    await team.say(other, team.alice, f"/sp {team.task} 13")
+
+    here = (await team.say(team.chat, team.bob, f"/log {team.task}")).text.split("\n")
+    there = (await team.say(other, team.alice, f"/log {team.task}")).text.split("\n")
+
+    assert [line.split(" UTC ", 1)[1] for line in here[1:]] == ["Bob Jones: story points 5 → 8"]
+    assert [line.split(" UTC ", 1)[1] for line in there[1:]] == [
+        "Alice Smith: story points 8 → 13"]
+
+
+async def test_an_undo_the_portal_was_too_busy_for_can_be_pressed_again(team: World) -> None:
+    report = await team.say(team.chat, team.bob, f"/sp {team.task} 8")
+    data = _undo_data(report)
+    team.portal.fail_always()  # QUERY_LIMIT_EXCEEDED on every request
+    await _press(team, report, team.bob, data)
+    assert team.telegram.callback_answers[-1].show_alert is True
+    assert team.portal.item(team.task).story_points == "8"  # type: ignore[union-attr]
+    team.portal.clear_faults()
+    before = len(team.telegram.bot_messages(team.chat))
+
+    await _press(team, report, team.bob, data)
+    [restored] = (await team.telegram.wait_for_bot_messages(team.chat, before + 1))[before:]
+
+    assert restored.text == f"Undone:\n#{team.task} Fix login crash: story points 8 → 5"
+    assert team.portal.item(team.task).story_points == "5"  # type: ignore[union-attr]

@@ -6,12 +6,14 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from bot.core.errors import PortalUnavailable, RateLimited
 from bot.core.grammar import parse_move, parse_sp
+from bot.core.model import ChatBinding
 from bot.core.outcomes import FieldChanged, UndoConflict, UndoStatus
 from bot.core.render_writes import task_log, undo_notice, undo_result
 from bot.services.audit import Audit
 from bot.services.undo import Undo
-from tests.unit.team import ANNA, BACKLOG, BORIS, CHAT, NOBODY, SPRINT_2, Team
+from tests.unit.team import ANNA, BACKLOG, BORIS, CHAT, MOBILE, NOBODY, PORTAL, SPRINT_2, Team
 
 
 @dataclass
@@ -175,3 +177,45 @@ async def test_the_log_is_at_most_fifteen_lines(desk: Desk) -> None:
 
     assert len(log.changes) == 15
     assert log.changes[0].new_value == "2"
+
+
+async def test_a_rate_limited_read_leaves_the_button_ready_for_another_press(desk: Desk) -> None:
+    key = await _sp(desk, ANNA, "42", "43", "8")
+    desk.team.tracker.faults["read_tasks"] = RateLimited("QUERY_LIMIT_EXCEEDED", "Too many")
+    commits = desk.team.store.commits
+
+    with pytest.raises(RateLimited):
+        await desk.undo.press(CHAT, ANNA, key)
+
+    assert desk.team.store.commits == commits
+    assert not any(c.undone for c in desk.team.store.changes)
+    outcome = await desk.undo.press(CHAT, ANNA, key)
+    assert outcome.status == UndoStatus.DONE
+    assert (_points(desk, 42), _points(desk, 43)) == ("5", "3")
+
+
+async def test_slash_undo_after_a_portal_outage_retries_the_same_message(desk: Desk) -> None:
+    await _sp(desk, BORIS, "42", "8")
+    await _sp(desk, BORIS, "42", "13")
+    desk.team.tracker.faults["read_tasks"] = PortalUnavailable("503", "Service unavailable")
+
+    with pytest.raises(PortalUnavailable):
+        await desk.undo.last(CHAT, BORIS)
+
+    assert _points(desk, 42) == "13"
+    assert [c.undo_of for c in desk.team.store.changes] == [None, None]
+    await desk.undo.last(CHAT, BORIS)
+    assert _points(desk, 42) == "8"  # the newest message, not the one before it
+
+
+async def test_the_log_lists_only_changes_made_through_this_chat(desk: Desk) -> None:
+    other_chat = CHAT - 50  # another team's chat on the same portal and Scrum
+    desk.team.store.chats[other_chat] = ChatBinding(other_chat, PORTAL, MOBILE, "Mobile", ANNA)
+    await _sp(desk, BORIS, "42", "8")
+    await desk.team.writes.set_points(other_chat, ANNA, parse_sp(["42", "13"]))
+
+    mine = task_log(await desk.audit.task_log(CHAT, BORIS, 42)).split("\n")
+    theirs = task_log(await desk.audit.task_log(other_chat, ANNA, 42)).split("\n")
+
+    assert mine[1:] == ["2025-03-10 09:30 UTC Boris Petrov: story points 5 → 8"]
+    assert theirs[1:] == ["2025-03-10 09:30 UTC Anna Smirnova: story points 8 → 13"]

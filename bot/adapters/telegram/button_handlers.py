@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from bot.adapters.telegram import scrum_handlers as scrum
 from bot.adapters.telegram.context import BotContext
 from bot.adapters.telegram.pickers import markup, where
-from bot.adapters.telegram.replies import answer_with, reply_error
+from bot.adapters.telegram.replies import answer_quietly, answer_with, reply_error
 from bot.core import render_buttons as rb
 from bot.core.buttons import ButtonExpired, Choice, parse_callback_data
 from bot.core.errors import BotError
@@ -37,19 +37,11 @@ async def on_button(update: Update, context: BotContext) -> None:
             raise ButtonExpired()
         choice = await context.use_cases.buttons.press(chat_id, user_id, *parsed)
     except BotError as error:
-        await _answer(query, rb.alert(error))
+        await answer_quietly(query, rb.alert(error))
         return
-    await _answer(query)
+    await answer_quietly(query)
     action = _ACTIONS.get(choice.command, _run_command)
     await action(update, context, query, choice)
-
-
-async def _answer(query: CallbackQuery, alert: str | None = None) -> None:
-    """Answer the press (an alert for the presser alone when it did nothing)."""
-    try:
-        await query.answer(alert, show_alert=alert is not None)
-    except TelegramError as error:  # e.g. "query is too old": the press still counts
-        log.info("could not answer a button press: %s", error.message)
 
 
 def _presser(update: Update) -> str:

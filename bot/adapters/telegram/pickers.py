@@ -94,16 +94,21 @@ async def offer_epics(
 
 
 async def offer_candidates(
-    update: Update, context: BotContext, command: str, tasks: Sequence[int], names: Sequence[str]
+    update: Update,
+    context: BotContext,
+    command: str,
+    tasks: Sequence[int],
+    choices: Sequence[tuple[int, str]],
 ) -> None:
-    """An unknown or ambiguous sprint or epic name → up to five names as buttons, and Cancel."""
+    """An unknown or ambiguous sprint or epic name → up to five of them as buttons, and Cancel."""
     chat_id, user_id = where(update)
     buttons = context.use_cases.buttons
     kind = "epic" if command == "epic" else "sprint"
+    names = [name for _id, name in choices]
     prompt = rb.candidates_prompt(kind, tasks, _typed_name(update, context, command, tasks), names)
     await send_picker(update, context,
                       lambda: buttons.offer(chat_id, user_id,
-                                            rb.candidate_rows(command, tasks, names)),
+                                            rb.candidate_rows(command, tasks, choices)),
                       prompt)
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
@@ -20,6 +20,18 @@ from bot.core.render_errors import render_error
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 LINK_PAYLOAD = "link"
+
+
+async def answer_quietly(query: CallbackQuery, alert: str | None = None) -> None:
+    """Answer a button press (an alert for the presser alone); a refused answer is only logged.
+
+    Telegram refuses answers to presses older than ~15 s ("query is too old"): the press
+    still did its work, so the caller goes on (drops the button, replies).
+    """
+    try:
+        await query.answer(alert, show_alert=alert is not None)
+    except TelegramError as error:
+        log.info("could not answer a button press: %s", error.message)
 
 
 def link_button(bot_username: str) -> InlineKeyboardMarkup:

@@ -6,7 +6,6 @@ A command sent as a reply to one of the bot's task messages (`#42 …`) takes it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
@@ -18,13 +17,14 @@ from bot.adapters.telegram.replies import answer_with, reply_error
 from bot.adapters.telegram.write_replies import send_report, send_write_report
 from bot.core import grammar, render
 from bot.core.errors import BotError, NameNotFound, NotInScrum, UsageError
+from bot.core.i18n import _
 from bot.core.outcomes import WriteReport
+from bot.core.task_words import leans_on_reply, line_tasks
 from bot.services.bundle import UseCases
 
 C = TypeVar("C")
 T = TypeVar("T")
 Runner = Callable[[Update, BotContext, Sequence[str]], Awaitable[None]]
-_TASK_MESSAGE = re.compile(r"#([0-9]{1,10})\b")
 
 
 def _where(update: Update) -> tuple[int, int]:
@@ -33,14 +33,13 @@ def _where(update: Update) -> tuple[int, int]:
     return update.effective_chat.id, update.effective_user.id
 
 
-def implied_task(update: Update, context: BotContext) -> tuple[int, ...]:
-    """The task of the bot's message this command replies to (`#42 …`), if it is one."""
+def replied_tasks(update: Update, context: BotContext) -> tuple[int, ...]:
+    """The tasks of the bot's message this command replies to (lines starting `#42 …`)."""
     message = update.message
     replied = message.reply_to_message if message is not None else None
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return ()
-    match = _TASK_MESSAGE.match(replied.text or "")
-    return (int(match.group(1)),) if match else ()
+    return line_tasks(replied.text or "")
 
 
 async def _parse(
@@ -130,8 +129,8 @@ async def _not_found(
     update: Update, context: BotContext, command: str, tasks: Sequence[int], error: NameNotFound
 ) -> None:
     """Suggestions become buttons for a single task; otherwise the error in words."""
-    if error.suggestions and len(tasks) == 1:
-        await pickers.offer_candidates(update, context, command, tasks, error.suggestions)
+    if error.choices and len(tasks) == 1:
+        await pickers.offer_candidates(update, context, command, tasks, error.choices)
     else:
         await reply_error(update, context, error)
 
@@ -165,21 +164,30 @@ RUNNERS: dict[str, Runner] = {
 }
 
 
-def typed(run: Callable[[Update, BotContext, Sequence[str], tuple[int, ...]], Awaitable[None]]
-           ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
-    """A CommandHandler callback: the typed words, and the task of a replied-to bot message."""
+def typed(run: Callable[[Update, BotContext, Sequence[str], tuple[int, ...]], Awaitable[None]],
+          command: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """A CommandHandler callback: the typed words, and the task of a replied-to bot message.
+
+    A reply to a message about several tasks (merged replies) implies none: the member is
+    asked for the task number rather than the first one being guessed.
+    """
 
     async def handle(update: Update, context: BotContext) -> None:
-        await run(update, context, context.args or [], implied_task(update, context))
+        args, tasks = context.args or [], replied_tasks(update, context)
+        if len(tasks) > 1 and leans_on_reply(command, args):
+            await reply_error(update, context, UsageError(command, _(
+                "The message you replied to is about several tasks: give the task number")))
+            return
+        await run(update, context, args, tasks if len(tasks) == 1 else ())
 
     return handle
 
 
-sp = typed(run_sp)
-move = typed(run_move)
-epic = typed(run_epic)
-rank = typed(run_rank)
-task = typed(run_task)
+sp = typed(run_sp, "sp")
+move = typed(run_move, "move")
+epic = typed(run_epic, "epic")
+rank = typed(run_rank, "rank")
+task = typed(run_task, "task")
 
 
 async def _command(

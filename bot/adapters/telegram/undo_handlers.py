@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.adapters.telegram.context import BotContext
-from bot.adapters.telegram.replies import answer_with, reply, reply_error
+from bot.adapters.telegram.replies import answer_quietly, answer_with, reply, reply_error
 from bot.adapters.telegram.scrum_handlers import typed
 from bot.adapters.telegram.write_replies import UNDO_PREFIX
 from bot.core import grammar
@@ -60,7 +60,7 @@ async def run_log(
                       task_log, cmd.task)
 
 
-log_command = typed(run_log)
+log_command = typed(run_log, "log")
 
 
 async def undo_button(update: Update, context: BotContext) -> None:
@@ -73,15 +73,15 @@ async def undo_button(update: Update, context: BotContext) -> None:
         outcome = await context.use_cases.undo.press(update.effective_chat.id, query.from_user.id,
                                                      key)
     except BotError as error:
-        await query.answer(_plain(render_error(error)), show_alert=True)
+        await answer_quietly(query, _plain(render_error(error)))
         return
     notice = undo_notice(outcome)
     if notice is not None:
-        await query.answer(notice, show_alert=True)
+        await answer_quietly(query, notice)
         if outcome.status == UndoStatus.ALREADY:
             await _drop_button(update)
         return
-    await query.answer()
+    await answer_quietly(query)
     await _drop_button(update)
     if update.effective_message is not None:
         await reply(update.effective_message, undo_result(outcome), mergeable=False)

@@ -86,6 +86,10 @@ class TelegramEmulator:
         """The next `count` sendMessage calls answer 429 "retry after `retry_after`"."""
         self.state.gate.forced, self.state.gate.forced_retry_after = count, retry_after
 
+    def answer_too_late(self, count: int = 1) -> None:
+        """The next `count` answerCallbackQuery calls answer 400 "query is too old"."""
+        self.state.stale_answers = count
+
     def rate_limited(self) -> int:
         """How many calls were answered 429 Too Many Requests."""
         return sum(1 for _, description in self.errors if description.startswith("Too Many"))

@@ -126,6 +126,9 @@ async def answer_callback_query(state: State, params: Params) -> bool:
     query = state.queries.get(params.string("callback_query_id") or "")
     if query is None or query.answered:
         raise bad_request(QUERY_INVALID)
+    if state.stale_answers > 0:  # the press is older than Telegram waits for an answer
+        state.stale_answers -= 1
+        raise bad_request(QUERY_INVALID)
     text = params.string("text")
     if text is not None and len(text) > 200:
         raise bad_request("MESSAGE_TOO_LONG")

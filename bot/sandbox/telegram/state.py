@@ -75,6 +75,7 @@ class State:
     next_update_id: int = 1
     queries: dict[str, PendingQuery] = field(default_factory=dict)
     callback_answers: list[CallbackAnswer] = field(default_factory=list)
+    stale_answers: int = 0  # the next answerCallbackQuery calls refused as "too old"
     my_commands: dict[str, list[JSON]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
