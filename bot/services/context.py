@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.errors import NotBound, NotLinked, WrongPortal
 from bot.core.model import ChatBinding, Member
-from bot.services.ports import UnitOfWork
+from bot.services.ports import MemberInChatReader, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,15 @@ async def require_member(uow: UnitOfWork, telegram_id: int) -> Member:
 
 async def require_actor(uow: UnitOfWork, telegram_id: int, chat_id: int) -> Actor:
     """The member and the chat's binding; NotBound, NotLinked or WrongPortal otherwise."""
-    chat = await uow.chats.get(chat_id)
+    members = uow.members
+    if isinstance(members, MemberInChatReader):  # a store that reads both at once
+        member, chat = await members.get_in_chat(telegram_id, chat_id)
+    else:
+        member, chat = None, await uow.chats.get(chat_id)
     if chat is None:
         raise NotBound()
-    member = await require_member(uow, telegram_id)
+    if member is None:
+        member = await require_member(uow, telegram_id)
     if member.credential.portal != chat.portal:
         raise WrongPortal(member.credential.portal, chat.portal)
     return Actor(member, chat)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from bot.core.buttons import Keyboard
 from bot.core.errors import TrackerError
@@ -110,6 +110,15 @@ class MemberRepository(Protocol):
     async def delete(self, telegram_id: int) -> bool: ...
 
 
+@runtime_checkable
+class MemberInChatReader(Protocol):
+    """Optional on a `MemberRepository`: the member and a chat's binding in one round trip."""
+
+    async def get_in_chat(
+        self, telegram_id: int, chat_id: int
+    ) -> tuple[Member | None, ChatBinding | None]: ...
+
+
 class ChatRepository(Protocol):
     async def get(self, chat_id: int) -> ChatBinding | None: ...
 
@@ -137,8 +146,10 @@ class ChangeLog(Protocol):
         """Record one message's changes together."""
         ...
 
-    async def for_task(self, portal: str, task_id: int, limit: int = 20) -> Sequence[Change]:
-        """The task's latest changes, newest first (with their ids)."""
+    async def for_task(
+        self, portal: str, chat_id: int, task_id: int, limit: int = 20
+    ) -> Sequence[Change]:
+        """The task's latest changes made through this chat, newest first (with their ids)."""
         ...
 
     async def batch(self, key: str) -> Sequence[Change]:
@@ -149,8 +160,8 @@ class ChangeLog(Protocol):
         """The member's latest batch in the chat that undo could restore, if any."""
         ...
 
-    async def mark_undone(self, key: str) -> None:
-        """Every change of the batch is undone (or its undo was tried and refused)."""
+    async def mark_undone(self, change_ids: Sequence[int]) -> None:
+        """These changes are undone (or their undo was tried and refused for good)."""
         ...
 
 

@@ -201,16 +201,16 @@ async def test_change_log_newest_first_and_limited(uow: SqlUnitOfWorkFactory) ->
             await work.changes.add(item)
         await work.commit()
     async with uow() as work:
-        history = await work.changes.for_task(PORTAL, 42)
+        history = await work.changes.for_task(PORTAL, -100, 42)
         assert [c.new_value for c in history] == ["13", "8", "5", ""]
         assert history[0] == written[2]
         assert history[-1] == written[-1]
         assert all(c.at.tzinfo == UTC for c in history)
-        assert [c.new_value for c in await work.changes.for_task(PORTAL, 42, limit=2)] == [
+        assert [c.new_value for c in await work.changes.for_task(PORTAL, -100, 42, limit=2)] == [
             "13",
             "8",
         ]
-        assert await work.changes.for_task(PORTAL, 44) == ()
+        assert await work.changes.for_task(PORTAL, -100, 44) == ()
 
 
 async def test_uncommitted_work_is_rolled_back(uow: SqlUnitOfWorkFactory) -> None:
@@ -226,7 +226,7 @@ async def test_uncommitted_work_is_rolled_back(uow: SqlUnitOfWorkFactory) -> Non
         await failing_use_case()
     async with uow() as work:
         assert await work.members.get(MEMBER.telegram_id) is None
-        assert await work.changes.for_task(PORTAL, 42) == ()
+        assert await work.changes.for_task(PORTAL, -100, 42) == ()
 
 
 async def test_work_after_commit_is_rolled_back_when_not_committed(

@@ -93,6 +93,7 @@ class FakeTracker:
     tasks: dict[int, TaskInfo] = field(default_factory=dict)
     items: dict[int, ScrumItem] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    faults: dict[str, TrackerError] = field(default_factory=dict)  # call → raised once, whole
 
     # -- building the portal -------------------------------------------------------------
 
@@ -166,6 +167,7 @@ class FakeTracker:
     ) -> list[TaskState | TrackerError]:
         """Each task as `read_task` sees it; a task's failure is returned in its place."""
         self.calls.append("read_tasks")
+        self._fault("read_tasks")
         caller = self._caller(credential)
         results: list[TaskState | TrackerError] = []
         for task_id in task_ids:
@@ -188,6 +190,7 @@ class FakeTracker:
     ) -> list[TaskState | TrackerError]:
         """Each write on its own: a task's failure is returned in its place, never raised."""
         self.calls.append("update_items")
+        self._fault("update_items")
         if any(not w.changes.as_fields() for w in writes):
             raise ValueError("update_items needs at least one field to change per task")
         caller = self._caller(credential)
@@ -250,6 +253,11 @@ class FakeTracker:
         return TaskState(info, None if create else old)
 
     # -- the portal's rules ---------------------------------------------------------------
+
+    def _fault(self, call: str) -> None:
+        """A request-level failure a test set up for this call (rate limit, portal down)."""
+        if call in self.faults:
+            raise self.faults.pop(call)
 
     def _caller(self, credential: Credential) -> int:
         user_id = self.webhooks.get((credential.portal, credential.secret))
@@ -384,7 +392,7 @@ class InMemoryChangeLog:
     def __init__(self, committed: list[Change]) -> None:
         self.committed = committed
         self.pending: list[Change] = []
-        self.pending_undone: set[str] = set()
+        self.pending_undone: set[int] = set()
 
     async def add(self, change: Change) -> None:
         self.pending.append(replace(change, id=len(self.committed) + len(self.pending) + 1))
@@ -393,8 +401,11 @@ class InMemoryChangeLog:
         for change in changes:
             await self.add(change)
 
-    async def for_task(self, portal: str, task_id: int, limit: int = 20) -> list[Change]:
-        rows = [c for c in self._rows() if c.portal == portal and c.task_id == task_id]
+    async def for_task(
+        self, portal: str, chat_id: int, task_id: int, limit: int = 20
+    ) -> list[Change]:
+        rows = [c for c in self._rows()
+                if (c.portal, c.chat_id, c.task_id) == (portal, chat_id, task_id)]
         return rows[::-1][:limit]
 
     async def batch(self, key: str) -> list[Change]:
@@ -407,11 +418,11 @@ class InMemoryChangeLog:
                 and c.old_raw is not None and c.old_raw != c.new_raw and c.batch]
         return rows[-1].batch if rows else None
 
-    async def mark_undone(self, key: str) -> None:
-        self.pending_undone.add(key)
+    async def mark_undone(self, change_ids: Sequence[int]) -> None:
+        self.pending_undone.update(change_ids)
 
     def _rows(self) -> list[Change]:
-        return [replace(c, undone=True) if c.batch in self.pending_undone else c
+        return [replace(c, undone=True) if c.id in self.pending_undone else c
                 for c in self.committed + self.pending]
 
     def commit(self) -> None:

@@ -63,7 +63,7 @@ async def test_leaving_on_an_error_discards_pending_writes() -> None:
         async with store.unit_of_work() as uow:
             await uow.scrum_cache.save(PORTAL, ScrumSnapshot(MOBILE, BACKLOG, (), (), NOW))
             await uow.changes.add(CHANGE)
-            assert await uow.changes.for_task(PORTAL, 42) == [CHANGE]
+            assert await uow.changes.for_task(PORTAL, -5, 42) == [CHANGE]
             raise RuntimeError
 
     with pytest.raises(RuntimeError):

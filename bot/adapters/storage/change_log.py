@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.storage.errors import storage_errors
+from bot.adapters.storage.one_trip import OneTripInsert
 from bot.adapters.storage.tables import ChangeRow, as_utc
 from bot.core.model import Change
+
+_INSERT = OneTripInsert(cast(Table, ChangeRow.__table__))  # every write command appends here
 
 
 class SqlChangeLog:
@@ -27,14 +30,16 @@ class SqlChangeLog:
         """Record one message's changes in one statement."""
         if not changes:
             return
-        with storage_errors("recording changes"):
-            await self._session.execute(insert(ChangeRow), [_values(c) for c in changes])
+        await _INSERT.run(self._session, "recording changes", [_values(c) for c in changes])
 
-    async def for_task(self, portal: str, task_id: int, limit: int = 20) -> Sequence[Change]:
-        """The task's latest `limit` changes, newest first."""
+    async def for_task(
+        self, portal: str, chat_id: int, task_id: int, limit: int = 20
+    ) -> Sequence[Change]:
+        """The task's latest `limit` changes made through the chat, newest first."""
         query = (
             select(ChangeRow)
-            .where(ChangeRow.portal == portal, ChangeRow.task_id == task_id)
+            .where(ChangeRow.portal == portal, ChangeRow.chat_id == chat_id,
+                   ChangeRow.task_id == task_id)
             .order_by(ChangeRow.at.desc(), ChangeRow.id.desc())
             .limit(max(limit, 0))
         )
@@ -70,11 +75,13 @@ class SqlChangeLog:
         with storage_errors("reading the change log"):
             return (await self._session.scalars(query)).first()
 
-    async def mark_undone(self, key: str) -> None:
-        """Mark every change of the batch as undone (an undo is tried once)."""
+    async def mark_undone(self, change_ids: Sequence[int]) -> None:
+        """Mark these changes as undone (their undo was done or refused for good)."""
+        if not change_ids:
+            return
         with storage_errors("marking changes undone"):
             await self._session.execute(
-                update(ChangeRow).where(ChangeRow.batch == key).values(undone=True)
+                update(ChangeRow).where(ChangeRow.id.in_(change_ids)).values(undone=True)
             )
 
 

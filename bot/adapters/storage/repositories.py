@@ -2,33 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, inspect
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, bindparam, delete, literal_column, select
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.storage.codec import settings_from_json
 from bot.adapters.storage.crypto import SecretBox
 from bot.adapters.storage.errors import storage_errors
-from bot.adapters.storage.tables import Base, ChatRow, MemberRow
+from bot.adapters.storage.one_trip import OneTripSelect
+from bot.adapters.storage.scrum_cache import SNAPSHOT_COLUMNS, ReadAhead
+from bot.adapters.storage.statements import upsert
+from bot.adapters.storage.tables import ChatRow, MemberRow, ScrumCacheRow
 from bot.core.model import ChatBinding, Credential, Member
 
+__all__ = ["SqlChatRepository", "SqlMemberRepository", "upsert"]
 
-async def upsert(
-    session: AsyncSession, entity: type[Base], values: dict[str, Any], keep: tuple[str, ...] = ()
-) -> None:
-    """Insert the row, or update the one with its primary key (all but `keep`), atomically."""
-    keys = [column.name for column in inspect(entity).primary_key]
-    stmt: postgresql.Insert | sqlite.Insert
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = postgresql.insert(entity).values(values)
-    else:
-        stmt = sqlite.insert(entity).values(values)
-    changed = {name: stmt.excluded[name] for name in values if name not in (*keys, *keep)}
-    await session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed))
+# Plain column selects: no ORM identity map to keep fresh, a fraction of the work per read.
+_MEMBER_COLUMNS = (MemberRow.telegram_id, MemberRow.portal, MemberRow.bitrix_user_id,
+                   MemberRow.secret_encrypted, MemberRow.name, MemberRow.language)
+_MEMBER = select(*_MEMBER_COLUMNS)
+# A chat's binding with its Scrum's cached snapshot (NULLs when none is cached), in one read.
+_CHAT_COLUMNS = (ChatRow.chat_id, ChatRow.portal, ChatRow.group_id, ChatRow.group_name,
+                 ChatRow.bound_by, ChatRow.language, ChatRow.settings,
+                 ScrumCacheRow.portal.label("cached_portal"), *SNAPSHOT_COLUMNS)
+_CACHED = and_(ScrumCacheRow.portal == ChatRow.portal, ScrumCacheRow.group_id == ChatRow.group_id)
+_CHAT = select(*_CHAT_COLUMNS).outerjoin(ScrumCacheRow, _CACHED)
+# The member and the chat (each may be missing) from one row: joined onto a one-row table.
+_ONE = select(literal_column("1").label("one")).subquery("one")
+_MEMBER_IN_CHAT = OneTripSelect(
+    select(*_MEMBER_COLUMNS, *_CHAT_COLUMNS).select_from(_ONE)
+    .outerjoin(MemberRow, MemberRow.telegram_id == bindparam("telegram_id"))
+    .outerjoin(ChatRow, ChatRow.chat_id == bindparam("chat_id"))
+    .outerjoin(ScrumCacheRow, _CACHED)
+)  # fmt: skip
+
+
+def _binding(row: Sequence[Any], read_ahead: ReadAhead) -> ChatBinding:
+    """The binding in a row of `_CHAT_COLUMNS`; its cached Scrum is kept for the session."""
+    chat_id, portal, group_id, group_name, bound_by, language, settings = row[:7]
+    read_ahead.rows[(portal, group_id)] = tuple(row[8:]) if row[7] is not None else None
+    return ChatBinding(chat_id=chat_id, portal=portal, group_id=group_id, group_name=group_name,
+                       bound_by=bound_by, language=language, settings=settings_from_json(settings))
 
 
 def _deleted_any(result: Result[Any]) -> bool:
@@ -39,15 +57,35 @@ def _deleted_any(result: Result[Any]) -> bool:
 class SqlMemberRepository:
     """Members and their credentials; the webhook code is sealed before it is stored."""
 
-    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
+    def __init__(
+        self, session: AsyncSession, box: SecretBox, read_ahead: ReadAhead | None = None
+    ) -> None:
         self._session = session
         self._box = box
+        self._read_ahead = read_ahead or ReadAhead()
 
     async def get(self, telegram_id: int) -> Member | None:
         """The member linked to this Telegram user, or None."""
         with storage_errors("reading a member"):
-            row = await self._session.get(MemberRow, telegram_id, populate_existing=True)
+            row = (await self._session.execute(
+                _MEMBER.where(MemberRow.telegram_id == telegram_id))).first()
         return None if row is None else self._member(row)
+
+    async def get_in_chat(
+        self, telegram_id: int, chat_id: int
+    ) -> tuple[Member | None, ChatBinding | None]:
+        """The member and the chat's binding (and its cached Scrum) in one read."""
+        row = await _MEMBER_IN_CHAT.first(self._session, "reading a member and a chat binding",
+                                          telegram_id=telegram_id, chat_id=chat_id)
+        assert row is not None  # outer joins onto one row: always one row
+        member = self._member(row[:6]) if row[0] is not None else None
+        chat = _binding(row[6:], self._read_ahead) if row[6] is not None else None
+        return member, chat
+
+    def _member(self, row: Sequence[Any]) -> Member:
+        telegram_id, portal, user_id, sealed, name, language = row
+        credential = Credential(portal=portal, user_id=user_id, secret=self._box.open(sealed))
+        return Member(telegram_id=telegram_id, credential=credential, name=name, language=language)
 
     async def save(self, member: Member) -> None:
         """Insert or replace the member, its secret encrypted."""
@@ -74,35 +112,23 @@ class SqlMemberRepository:
             )
         return _deleted_any(result)
 
-    def _member(self, row: MemberRow) -> Member:
-        secret = self._box.open(row.secret_encrypted)
-        credential = Credential(portal=row.portal, user_id=row.bitrix_user_id, secret=secret)
-        return Member(
-            telegram_id=row.telegram_id, credential=credential, name=row.name, language=row.language
-        )
-
 
 class SqlChatRepository:
     """Which Scrum each Telegram chat is bound to."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, read_ahead: ReadAhead | None = None) -> None:
         self._session = session
+        self._read_ahead = read_ahead or ReadAhead()
 
     async def get(self, chat_id: int) -> ChatBinding | None:
-        """The chat's binding, or None when the chat is not bound."""
+        """The chat's binding, or None when the chat is not bound.
+
+        Its Scrum's cached snapshot comes in the same read and is kept for the session's
+        Scrum cache repository: a command that needs both costs one database round trip.
+        """
         with storage_errors("reading a chat binding"):
-            row = await self._session.get(ChatRow, chat_id, populate_existing=True)
-        if row is None:
-            return None
-        return ChatBinding(
-            chat_id=row.chat_id,
-            portal=row.portal,
-            group_id=row.group_id,
-            group_name=row.group_name,
-            bound_by=row.bound_by,
-            language=row.language,
-            settings=settings_from_json(row.settings),
-        )
+            row = (await self._session.execute(_CHAT.where(ChatRow.chat_id == chat_id))).first()
+        return None if row is None else _binding(row, self._read_ahead)
 
     async def save(self, binding: ChatBinding) -> None:
         """Insert or replace the chat's binding."""

@@ -13,7 +13,7 @@ from bot.adapters.storage.change_log import SqlChangeLog
 from bot.adapters.storage.crypto import SecretBox
 from bot.adapters.storage.errors import storage_errors
 from bot.adapters.storage.repositories import SqlChatRepository, SqlMemberRepository
-from bot.adapters.storage.scrum_cache import SqlScrumCacheRepository
+from bot.adapters.storage.scrum_cache import ReadAhead, SqlScrumCacheRepository
 from bot.core.errors import StorageError
 from bot.services.ports import (
     ButtonStore,
@@ -47,9 +47,10 @@ class SqlUnitOfWork:
             raise RuntimeError("this unit of work is already open")
         session = self._sessions()
         self._session = session
-        self.members = SqlMemberRepository(session, self._box)
-        self.chats = SqlChatRepository(session)
-        self.scrum_cache = SqlScrumCacheRepository(session)
+        read_ahead = ReadAhead()  # a chat's cached Scrum, read with its binding
+        self.members = SqlMemberRepository(session, self._box, read_ahead)
+        self.chats = SqlChatRepository(session, read_ahead)
+        self.scrum_cache = SqlScrumCacheRepository(session, read_ahead)
         self.changes = SqlChangeLog(session)
         self.buttons = SqlButtonStore(session)
         return self

@@ -65,7 +65,8 @@ async def test_the_last_batch_is_the_members_newest_undoable_one(
         assert await work.changes.last_batch(CHAT, ALICE) == "mine"
         assert await work.changes.last_batch(CHAT, BOB) == "bobs"
         assert await work.changes.last_batch(CHAT + 1, ALICE) is None
-        await work.changes.mark_undone("mine")
+        await work.changes.mark_undone([c.id for c in await work.changes.batch("mine")
+                                        if c.id is not None])
         await work.commit()
     async with uow() as work:
         assert all(c.undone for c in await work.changes.batch("mine"))
@@ -77,7 +78,8 @@ async def test_a_mark_not_committed_is_rolled_back(uow: SqlUnitOfWorkFactory) ->
         await work.changes.add(change(42, "k"))
         await work.commit()
     async with uow() as work:
-        await work.changes.mark_undone("k")
+        await work.changes.mark_undone([c.id for c in await work.changes.batch("k")
+                                        if c.id is not None])
     async with uow() as work:
         assert await work.changes.last_batch(CHAT, ALICE) == "k"
 
@@ -89,6 +91,32 @@ async def test_the_task_history_carries_the_undo_fields(uow: SqlUnitOfWorkFactor
         await work.changes.add_many([change(42, "k1"), undo])
         await work.commit()
     async with uow() as work:
-        history = await work.changes.for_task(PORTAL, 42)
+        history = await work.changes.for_task(PORTAL, CHAT, 42)
     assert list(history) == [undo, change(42, "k1")]
     assert (history[0].undo_of, history[0].member_name) == ("k1", "Alice Smith")
+
+
+async def test_the_task_history_is_the_chats_own(uow: SqlUnitOfWorkFactory) -> None:
+    elsewhere = change(42, "k2", chat_id=CHAT - 1, new_value="13", new_raw="13")
+    async with uow() as work:
+        await work.changes.add_many([change(42, "k1"), elsewhere])
+        await work.commit()
+    async with uow() as work:
+        assert list(await work.changes.for_task(PORTAL, CHAT, 42)) == [change(42, "k1")]
+        assert list(await work.changes.for_task(PORTAL, CHAT - 1, 42)) == [elsewhere]
+        assert await work.changes.for_task(PORTAL, CHAT - 2, 42) == ()
+
+
+async def test_only_the_given_changes_are_marked_undone(uow: SqlUnitOfWorkFactory) -> None:
+    async with uow() as work:
+        await work.changes.add_many([change(42, "k"), change(43, "k")])
+        await work.commit()
+    async with uow() as work:
+        first, _ = await work.changes.batch("k")
+        assert first.id is not None
+        await work.changes.mark_undone([first.id])
+        await work.changes.mark_undone([])
+        await work.commit()
+    async with uow() as work:
+        assert [c.undone for c in await work.changes.batch("k")] == [True, False]
+        assert await work.changes.last_batch(CHAT, ALICE) == "k"
