@@ -34,7 +34,11 @@ def create_engine(url: str) -> AsyncEngine:
     if backend not in SUPPORTED_BACKENDS:
         raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
     if backend == "postgresql":
-        return create_async_engine(parsed, hide_parameters=True, pool_pre_ping=True)
+        # A use case holds its connection while Bitrix24 answers, so the pool must cover many
+        # chats at once (SQLAlchemy's default is 5 + 10 overflow); 50 stays under PostgreSQL's
+        # default of 100 connections with room for a second process.
+        return create_async_engine(parsed, hide_parameters=True, pool_pre_ping=True,
+                                   pool_size=10, max_overflow=40)
     _create_folder(parsed)
     # Each aiosqlite call is a trip to its thread (~0.1-0.3 ms). A connection goes back to the
     # pool after its transaction was committed or rolled back (SQLAlchemy's Connection.close
