@@ -102,8 +102,10 @@ async def answer_with(
     action: Callable[[], Awaitable[T]],
     view: Callable[[T], str],
     task_id: int | None = None,
+    buttons: Callable[[T], InlineKeyboardMarkup | None] | None = None,
 ) -> None:
-    """Run a use case and reply with its rendered outcome, or with the error in words."""
+    """Run a use case and reply with its rendered outcome (and its buttons), or with the error
+    in words."""
     message = update.effective_message
     if message is None:
         return
@@ -112,7 +114,7 @@ async def answer_with(
     except BotError as error:
         await reply_error(update, context, error, task_id)
         return
-    await reply(message, view(outcome))
+    await reply(message, view(outcome), buttons(outcome) if buttons else None)
 
 
 async def delete_quietly(message: Message) -> bool:

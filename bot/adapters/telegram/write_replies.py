@@ -7,8 +7,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.adapters.telegram.context import BotContext
-from bot.adapters.telegram.replies import reply, reply_error
-from bot.core.errors import BotError
+from bot.adapters.telegram.replies import answer_with, reply
 from bot.core.i18n import _, ngettext
 from bot.core.outcomes import FieldChanged, WriteReport
 from bot.core.render_writes import write_report
@@ -40,15 +39,7 @@ async def send_write_report(
     task_id: int | None = None,
 ) -> None:
     """Run the write; reply with its report (and Undo), or with the error in words."""
-    message = update.effective_message
-    if message is None:
-        return
-    try:
-        report = await action()
-    except BotError as error:
-        await reply_error(update, context, error, task_id)
-        return
-    await send_report(update, report)
+    await answer_with(update, context, action, write_report, task_id, buttons=undo_button)
 
 
 async def send_report(update: Update, report: WriteReport) -> None:
