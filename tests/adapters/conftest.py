@@ -1,13 +1,31 @@
-"""Databases for the storage tests: a SQLite file, and PostgreSQL when TEST_DATABASE_URL is set."""
+"""Adapter tests' fixtures: the portal emulator, one HTTP session, and the databases (a SQLite
+file, and PostgreSQL when TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from bot.sandbox.bitrix24 import PortalEmulator
 from tests.databases import POSTGRES_ENV, drop_all_tables
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[PortalEmulator]:
+    emulator = PortalEmulator()
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -82,12 +82,6 @@ async def portal() -> AsyncIterator[tuple[CannedPortal, str]]:
     await runner.cleanup()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
 def credential(base_url: str) -> Credential:
     return Credential(portal=base_url, user_id=7, secret=SECRET)
 

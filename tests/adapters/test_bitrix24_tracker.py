@@ -6,7 +6,6 @@ many HTTP requests it cost (the rate limit counts requests, not records).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +28,8 @@ from bot.core.errors import (
 )
 from bot.core.model import Credential, ItemChanges, SprintStatus, TaskInfo
 from bot.sandbox.bitrix24 import PortalEmulator, ScrumItemRecord
+from tests.portals import link
 
-SCOPES = ("task", "user", "socialnetwork", "sonet_group")
 FAST = RetryPolicy(busy_delay=0.01, transient_delay=0.01, max_delay=0.02)  # same tries, no waits
 
 
@@ -48,26 +47,6 @@ class Team:
     def batches(self) -> list[tuple[str, ...]]:
         """The sub-methods of every request since the log was cleared, one tuple a request."""
         return [request.sub_methods for request in self.emu.requests]
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[PortalEmulator]:
-    emulator = PortalEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-def link(emu: PortalEmulator, user_id: int) -> Credential:
-    """A webhook of `user_id` as the bot stores it."""
-    code = emu.add_webhook(user_id, scopes=SCOPES)
-    return Credential(portal=emu.base_url, user_id=user_id, secret=code)
 
 
 @pytest.fixture

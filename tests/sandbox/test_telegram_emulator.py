@@ -54,20 +54,6 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    emulator = TelegramEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def bot(emulator: TelegramEmulator) -> AsyncIterator[Bot]:
-    async with Bot(emulator.token, base_url=emulator.base_url) as bot:
-        yield bot
-
-
-@pytest.fixture
 async def app(emulator: TelegramEmulator) -> AsyncIterator[AnyApp]:
     application = ApplicationBuilder().token(emulator.token).base_url(emulator.base_url).build()
     application.add_handler(CommandHandler("ping", ping, ~filters.UpdateType.EDITED_MESSAGE))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
@@ -14,20 +13,6 @@ from bot.sandbox.telegram import RateLimits, TelegramEmulator, TgUser
 
 ALICE = TgUser(1001, "Alice", "alice")
 BOB = TgUser(1002, "Bob", "bob")
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    emulator = TelegramEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def bot(emulator: TelegramEmulator) -> AsyncIterator[Bot]:
-    async with Bot(emulator.token, base_url=emulator.base_url) as bot:
-        yield bot
 
 
 async def test_no_limits_by_default(emulator: TelegramEmulator, bot: Bot) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -11,8 +10,7 @@ import pytest
 from bot.adapters.bitrix24 import Bitrix24Client, Bitrix24Tracker
 from bot.core.model import Credential
 from bot.sandbox.bitrix24 import PortalEmulator, ScrumItemRecord
-
-SCOPES = ("task", "user", "socialnetwork", "sonet_group")
+from tests.portals import link
 
 
 @dataclass
@@ -48,26 +46,6 @@ class Scrum:
         record = self.emu.item(task_id)
         assert record is not None, f"task {task_id} has no Scrum item"
         return record
-
-
-def link(emu: PortalEmulator, user_id: int) -> Credential:
-    """A webhook of `user_id` as the bot stores it."""
-    code = emu.add_webhook(user_id, scopes=SCOPES)
-    return Credential(portal=emu.base_url, user_id=user_id, secret=code)
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[PortalEmulator]:
-    emulator = PortalEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture

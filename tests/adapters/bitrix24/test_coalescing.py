@@ -11,7 +11,8 @@ import pytest
 
 from bot.core.errors import CredentialsRejected, TaskNotFound
 from bot.core.model import ItemChanges, ItemWrite, TaskState
-from tests.adapters.bitrix24.conftest import Scrum, link
+from tests.adapters.bitrix24.conftest import Scrum
+from tests.portals import link
 
 LATENCY = 0.2
 IN_FLIGHT = 0.05  # well inside the first request's latency

@@ -7,7 +7,8 @@ import pytest
 
 from bot.core.errors import AccessDenied
 from bot.core.model import ItemChanges, TaskInfo
-from tests.adapters.bitrix24.conftest import Scrum, link
+from tests.adapters.bitrix24.conftest import Scrum
+from tests.portals import link
 
 
 async def test_create_task_is_one_request_and_gives_the_task(scrum: Scrum) -> None:

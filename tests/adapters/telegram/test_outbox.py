@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -15,20 +14,6 @@ from bot.sandbox.telegram import RateLimits, TelegramEmulator, TgUser
 
 ALICE, BOB = TgUser(1001, "Alice", "alice"), TgUser(1002, "Bob", "bob")
 ONE_AT_A_TIME = SendLimits(chat_burst=1, chat_per_second=10.0)
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    emulator = TelegramEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def bot(emulator: TelegramEmulator) -> AsyncIterator[Bot]:
-    async with Bot(emulator.token, base_url=emulator.base_url) as bot:
-        yield bot
 
 
 @pytest.fixture
