@@ -87,6 +87,7 @@ _BY_DESCRIPTION: Mapping[str, type[TrackerError]] = {
     "sprint not found": EntityNotFound,
     "sprint id not found": EntityNotFound,
     "access denied": AccessDenied,
+    "action on the task is not allowed": AccessDenied,  # tasks.task.add / update
     "item not created": ItemNotCreated,
     "group id not found": GroupNotFound,
     "group is not found": GroupNotFound,
